@@ -1,0 +1,605 @@
+//! The interpreter.
+
+use std::io::Write;
+
+use sha2::{Digest, Sha256};
+use vouch_abi::memory::{GUEST_MAX_ADDR, GUEST_MIN_ADDR, HEAP_END, STACK_BOTTOM, STACK_SIZE};
+use vouch_abi::syscall;
+use vouch_isa::{alu, branch_taken, load_extend, store_merge, Instruction, MemWidth, Opcode};
+
+use crate::error::{AccessKind, ExecError};
+use crate::memory::Memory;
+use crate::profile::Profile;
+use crate::program::Program;
+use crate::record::{
+    timestamp, HaltEvent, MemoryAccess, SegmentRecord, Step, TouchedWord, SLOT_MEM, SLOT_RD,
+    SLOT_RS1, SLOT_RS2,
+};
+
+/// Default cycle limit: 2^30 cycles (about ten seconds of execution).
+pub const DEFAULT_CYCLE_LIMIT: u64 = 1 << 30;
+
+/// Default segment length when recording: 2^20 cycles.
+pub const DEFAULT_SEGMENT_CYCLES: u32 = 1 << 20;
+
+/// Largest allowed segment: keeps every timestamp `4 * clk + slot` below 2^26.
+pub const MAX_SEGMENT_CYCLES: u32 = 1 << 24;
+
+/// How to run a program.
+#[derive(Clone, Debug)]
+pub struct ExecOptions {
+    /// Stop with [`ExecError::CycleLimit`] after this many cycles.
+    pub cycle_limit: u64,
+    /// Produce [`SegmentRecord`]s for the prover.
+    pub record: bool,
+    /// Maximum steps per segment when recording.
+    pub segment_cycles: u32,
+    /// Count cycles per instruction address.
+    pub profile: bool,
+    /// Copy guest writes to stdout/stderr to the host's as they happen (they are captured
+    /// either way).
+    pub echo: bool,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        Self {
+            cycle_limit: DEFAULT_CYCLE_LIMIT,
+            record: false,
+            segment_cycles: DEFAULT_SEGMENT_CYCLES,
+            profile: false,
+            echo: false,
+        }
+    }
+}
+
+/// The outcome of a run that reached `HALT`.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub exit_code: u32,
+    /// The public output the guest committed.
+    pub journal: Vec<u8>,
+    /// SHA-256 of the journal, as passed to `HALT` by the guest.
+    pub journal_digest: [u8; 32],
+    /// Instructions executed (one cycle each).
+    pub cycles: u64,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Segment records, when recording was on and no segment sink was given.
+    pub segments: Vec<SegmentRecord>,
+    /// Cycles per pc, when profiling was on.
+    pub profile: Option<Profile>,
+}
+
+/// Per-segment recording state: register and memory timestamps, first touches, steps.
+struct Recorder {
+    steps: Vec<Step>,
+    reg_ts: [u32; 32],
+    regs_init: [u32; 32],
+    /// Last-access timestamp per memory word in this segment (0 = untouched).
+    mem_ts: Memory,
+    /// (address, value at segment start) of each word on its first access in the segment.
+    first_touch: Vec<(u32, u32)>,
+    start_pc: u32,
+    start_cycle: u64,
+    halt: Option<HaltEvent>,
+}
+
+impl Recorder {
+    fn new(regs: [u32; 32], pc: u32, cycle: u64, capacity: usize) -> Self {
+        Self {
+            steps: Vec::with_capacity(capacity),
+            reg_ts: [0; 32],
+            regs_init: regs,
+            mem_ts: Memory::new(),
+            first_touch: Vec::new(),
+            start_pc: pc,
+            start_cycle: cycle,
+            halt: None,
+        }
+    }
+
+    /// Record an access to memory word `addr` holding `value` before the access, at `ts`;
+    /// returns the previous timestamp.
+    #[inline(always)]
+    fn touch(&mut self, addr: u32, value: u32, ts: u32) -> u32 {
+        let prev = self.mem_ts.replace(addr, ts);
+        if prev == 0 {
+            self.first_touch.push((addr, value));
+        }
+        prev
+    }
+
+    #[inline(always)]
+    fn clk(&self) -> u32 {
+        self.steps.len() as u32 + 1
+    }
+}
+
+/// Runs one program on one input.
+pub struct Executor<'p> {
+    program: &'p Program,
+    opts: ExecOptions,
+    regs: [u32; 32],
+    pc: u32,
+    mem: Memory,
+    cycle: u64,
+    input: Vec<u8>,
+    input_pos: usize,
+    journal: Vec<u8>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    profile: Vec<u64>,
+    rec: Option<Recorder>,
+    segments: Vec<SegmentRecord>,
+    next_segment: u32,
+    random: RandomSource,
+    halt_digest: [u8; 32],
+}
+
+/// Outcome of the dispatch loop.
+enum Stop {
+    Halted(u32),
+    SegmentFull,
+}
+
+impl<'p> Executor<'p> {
+    /// A fresh machine: registers zero except `sp`, memory holding the program image, pc at
+    /// the entry point.
+    pub fn new(program: &'p Program, input: Vec<u8>, opts: ExecOptions) -> Self {
+        let mut regs = [0u32; 32];
+        regs[vouch_abi::reg::SP] = vouch_abi::memory::STACK_TOP;
+        let profile = if opts.profile {
+            vec![0; program.code().len()]
+        } else {
+            Vec::new()
+        };
+        Self {
+            program,
+            regs,
+            pc: program.entry(),
+            mem: Memory::with_image(program.image()),
+            cycle: 0,
+            input,
+            input_pos: 0,
+            journal: Vec::new(),
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            profile,
+            rec: None,
+            segments: Vec::new(),
+            next_segment: 0,
+            random: RandomSource::new(),
+            halt_digest: [0; 32],
+            opts,
+        }
+    }
+
+    /// Run to `HALT`, keeping every segment record in the returned [`Execution`].
+    pub fn run(self) -> Result<Execution, ExecError> {
+        self.run_with_segments(|seg, out| {
+            out.push(seg);
+            Ok(())
+        })
+    }
+
+    /// Run to `HALT`, handing each finished segment record to `sink` as soon as it is
+    /// complete, so that a long execution never holds more than one segment.
+    pub fn run_with_segments<F>(mut self, mut sink: F) -> Result<Execution, ExecError>
+    where
+        F: FnMut(SegmentRecord, &mut Vec<SegmentRecord>) -> Result<(), ExecError>,
+    {
+        self.opts.segment_cycles = self.opts.segment_cycles.clamp(1, MAX_SEGMENT_CYCLES);
+        let exit_code = loop {
+            let stop = match (self.opts.record, self.opts.profile) {
+                (false, false) => self.dispatch::<false, false>()?,
+                (false, true) => self.dispatch::<false, true>()?,
+                (true, false) => self.dispatch::<true, false>()?,
+                (true, true) => self.dispatch::<true, true>()?,
+            };
+            match stop {
+                Stop::SegmentFull => {
+                    let seg = self.close_segment();
+                    sink(seg, &mut self.segments)?;
+                }
+                Stop::Halted(code) => break code,
+            }
+        };
+        if self.opts.record {
+            let seg = self.close_segment();
+            sink(seg, &mut self.segments)?;
+        }
+        let digest = self.halt_digest;
+        if <[u8; 32]>::from(Sha256::digest(&self.journal)) != digest {
+            return Err(ExecError::JournalDigestMismatch);
+        }
+        let profile = self
+            .opts
+            .profile
+            .then(|| Profile::new(self.program, std::mem::take(&mut self.profile)));
+        Ok(Execution {
+            exit_code,
+            journal: self.journal,
+            journal_digest: digest,
+            cycles: self.cycle,
+            stdout: self.stdout,
+            stderr: self.stderr,
+            segments: self.segments,
+            profile,
+        })
+    }
+}
+
+/// What a syscall asks the dispatch loop to do.
+enum SyscallOutcome {
+    /// Continue; write this value to `a0`.
+    Continue(u32),
+    Halt(u32),
+}
+
+impl Executor<'_> {
+    /// The interpreter loop. `REC` records steps; `PROF` counts cycles per pc. Monomorphised
+    /// four ways so that the plain run pays for neither.
+    #[inline(never)]
+    fn dispatch<const REC: bool, const PROF: bool>(&mut self) -> Result<Stop, ExecError> {
+        let program = self.program;
+        let code = program.decoded();
+        let base = program.code_base();
+        let seg_limit = self.opts.segment_cycles as usize;
+        let limit = self.opts.cycle_limit;
+        let mut rec = if REC {
+            Some(self.rec.take().unwrap_or_else(|| {
+                Recorder::new(self.regs, self.pc, self.cycle, seg_limit.min(1 << 22))
+            }))
+        } else {
+            None
+        };
+        let mut pc = self.pc;
+        let result = loop {
+            if self.cycle >= limit {
+                break Err(ExecError::CycleLimit { limit });
+            }
+            if let Some(rec) = &rec {
+                if rec.steps.len() >= seg_limit {
+                    break Ok(Stop::SegmentFull);
+                }
+            }
+            let idx = pc.wrapping_sub(base) >> 2;
+            let insn: Instruction = match code.get(idx as usize) {
+                Some(Ok(insn)) => *insn,
+                Some(Err(vouch_isa::DecodeError::Illegal(word))) => {
+                    break Err(ExecError::IllegalInstruction { pc, word: *word });
+                }
+                None => break Err(ExecError::PcOutOfCode { pc }),
+            };
+            if PROF {
+                self.profile[idx as usize] += 1;
+            }
+            let (rs1, rs2, rd) = (insn.rs1 as usize & 31, insn.rs2 as usize & 31, insn.rd as usize & 31);
+            let a = self.regs[rs1];
+            let b = self.regs[rs2];
+            let imm = insn.imm;
+            let mut next = pc.wrapping_add(4);
+            let mut mem_access = MemoryAccess::default();
+            let mut halted = None;
+            let rd_val: u32 = match insn.opcode {
+                Opcode::Add => a.wrapping_add(b),
+                Opcode::Sub => a.wrapping_sub(b),
+                Opcode::Sll => a << (b & 31),
+                Opcode::Slt => u32::from((a as i32) < (b as i32)),
+                Opcode::Sltu => u32::from(a < b),
+                Opcode::Xor => a ^ b,
+                Opcode::Srl => a >> (b & 31),
+                Opcode::Sra => ((a as i32) >> (b & 31)) as u32,
+                Opcode::Or => a | b,
+                Opcode::And => a & b,
+                Opcode::Addi => a.wrapping_add(imm),
+                Opcode::Slti => u32::from((a as i32) < (imm as i32)),
+                Opcode::Sltiu => u32::from(a < imm),
+                Opcode::Xori => a ^ imm,
+                Opcode::Ori => a | imm,
+                Opcode::Andi => a & imm,
+                Opcode::Slli => a << imm,
+                Opcode::Srli => a >> imm,
+                Opcode::Srai => ((a as i32) >> imm) as u32,
+                Opcode::Mul
+                | Opcode::Mulh
+                | Opcode::Mulhsu
+                | Opcode::Mulhu
+                | Opcode::Div
+                | Opcode::Divu
+                | Opcode::Rem
+                | Opcode::Remu => match insn.opcode.alu_op() {
+                    Some(op) => alu(op, a, b),
+                    None => 0,
+                },
+                Opcode::Lb | Opcode::Lh | Opcode::Lw | Opcode::Lbu | Opcode::Lhu => {
+                    let (width, signed) = insn.opcode.load_width().unwrap_or((MemWidth::Word, false));
+                    let addr = a.wrapping_add(imm);
+                    if let Err(e) = check_data_addr(pc, addr, width.bytes(), AccessKind::Load) {
+                        break Err(e);
+                    }
+                    let aligned = addr & !3;
+                    let word = self.mem.load(aligned);
+                    if let Some(rec) = &mut rec {
+                        let ts = timestamp(rec.clk(), SLOT_MEM);
+                        let prev_ts = rec.touch(aligned, word, ts);
+                        mem_access = MemoryAccess { addr: aligned, value: word, prev_value: word, prev_ts };
+                    }
+                    load_extend(width, signed, word, addr)
+                }
+                Opcode::Sb | Opcode::Sh | Opcode::Sw => {
+                    let width = insn.opcode.store_width().unwrap_or(MemWidth::Word);
+                    let addr = a.wrapping_add(imm);
+                    if let Err(e) = check_data_addr(pc, addr, width.bytes(), AccessKind::Store) {
+                        break Err(e);
+                    }
+                    let aligned = addr & !3;
+                    let old = self.mem.load(aligned);
+                    let new = store_merge(width, old, b, addr);
+                    self.mem.store(aligned, new);
+                    if let Some(rec) = &mut rec {
+                        let ts = timestamp(rec.clk(), SLOT_MEM);
+                        let prev_ts = rec.touch(aligned, old, ts);
+                        mem_access = MemoryAccess { addr: aligned, value: new, prev_value: old, prev_ts };
+                    }
+                    0
+                }
+                Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
+                    if branch_taken(insn.opcode, a, b) {
+                        next = pc.wrapping_add(imm);
+                        if next & 3 != 0 {
+                            break Err(ExecError::MisalignedPc { pc, target: next });
+                        }
+                    }
+                    0
+                }
+                Opcode::Jal => {
+                    next = pc.wrapping_add(imm);
+                    if next & 3 != 0 {
+                        break Err(ExecError::MisalignedPc { pc, target: next });
+                    }
+                    pc.wrapping_add(4)
+                }
+                Opcode::Jalr => {
+                    next = a.wrapping_add(imm) & !1;
+                    if next & 3 != 0 {
+                        break Err(ExecError::MisalignedPc { pc, target: next });
+                    }
+                    pc.wrapping_add(4)
+                }
+                Opcode::Lui => imm,
+                Opcode::Auipc => pc.wrapping_add(imm),
+                Opcode::Fence => 0,
+                Opcode::Ecall => match self.syscall(pc, a, b, rec.as_mut()) {
+                    Ok(SyscallOutcome::Continue(v)) => v,
+                    Ok(SyscallOutcome::Halt(code)) => {
+                        halted = Some(code);
+                        next = pc;
+                        b
+                    }
+                    Err(e) => break Err(e),
+                },
+            };
+            let rd_val = if rd == 0 { 0 } else { rd_val };
+            if let Some(rec) = &mut rec {
+                let clk = rec.clk();
+                let step = Step {
+                    pc,
+                    rs1_val: a,
+                    rs2_val: b,
+                    rd_val,
+                    rs1_prev_ts: std::mem::replace(&mut rec.reg_ts[rs1], timestamp(clk, SLOT_RS1)),
+                    rs2_prev_ts: std::mem::replace(&mut rec.reg_ts[rs2], timestamp(clk, SLOT_RS2)),
+                    rd_prev_ts: std::mem::replace(&mut rec.reg_ts[rd], timestamp(clk, SLOT_RD)),
+                    rd_prev_val: self.regs[rd],
+                    mem: mem_access,
+                };
+                rec.steps.push(step);
+            }
+            self.regs[rd] = rd_val;
+            self.cycle += 1;
+            pc = next;
+            if let Some(code) = halted {
+                break Ok(Stop::Halted(code));
+            }
+        };
+        self.pc = pc;
+        self.rec = rec;
+        result
+    }
+
+    /// Handle an ECALL: `number` is `a7`, `a0` the first argument.
+    #[cold]
+    fn syscall(
+        &mut self,
+        pc: u32,
+        number: u32,
+        a0: u32,
+        rec: Option<&mut Recorder>,
+    ) -> Result<SyscallOutcome, ExecError> {
+        let a1 = self.regs[vouch_abi::reg::A1];
+        let a2 = self.regs[vouch_abi::reg::A2];
+        match number {
+            syscall::HALT => {
+                let bad = |reason: &str| ExecError::BadSyscall {
+                    pc,
+                    syscall: "HALT",
+                    reason: reason.to_string(),
+                };
+                if a1 % 4 != 0 {
+                    return Err(bad("journal digest pointer is not word-aligned"));
+                }
+                let mut digest = [0u32; 8];
+                let mut prev_ts = [0u32; 8];
+                for (i, word) in digest.iter_mut().enumerate() {
+                    let addr = a1.wrapping_add(4 * i as u32);
+                    check_data_addr(pc, addr, 4, AccessKind::Load)?;
+                    *word = self.mem.load(addr);
+                }
+                if let Some(rec) = rec {
+                    let clk = rec.clk();
+                    for (i, &word) in digest.iter().enumerate() {
+                        prev_ts[i] = rec.touch(a1 + 4 * i as u32, word, timestamp(clk, SLOT_MEM));
+                    }
+                    rec.halt = Some(HaltEvent {
+                        clk,
+                        exit_code: a0,
+                        digest_addr: a1,
+                        digest,
+                        prev_ts,
+                    });
+                }
+                for (i, word) in digest.iter().enumerate() {
+                    self.halt_digest[4 * i..4 * i + 4].copy_from_slice(&word.to_le_bytes());
+                }
+                Ok(SyscallOutcome::Halt(a0))
+            }
+            syscall::READ_WORD => {
+                let mut bytes = [0u8; 4];
+                let rest = self.input.get(self.input_pos..).unwrap_or(&[]);
+                let n = rest.len().min(4);
+                bytes[..n].copy_from_slice(&rest[..n]);
+                self.input_pos += n;
+                Ok(SyscallOutcome::Continue(u32::from_le_bytes(bytes)))
+            }
+            syscall::INPUT_REMAINING => {
+                let left = self.input.len().saturating_sub(self.input_pos);
+                Ok(SyscallOutcome::Continue(u32::try_from(left).unwrap_or(u32::MAX)))
+            }
+            syscall::COMMIT => {
+                let bytes = self.guest_bytes(pc, "COMMIT", a0, a1)?;
+                self.journal.extend_from_slice(&bytes);
+                Ok(SyscallOutcome::Continue(a0))
+            }
+            syscall::WRITE => {
+                let bytes = self.guest_bytes(pc, "WRITE", a1, a2)?;
+                match a0 {
+                    syscall::FD_STDOUT => {
+                        if self.opts.echo {
+                            let _ = std::io::stdout().write_all(&bytes);
+                        }
+                        self.stdout.extend_from_slice(&bytes);
+                    }
+                    syscall::FD_STDERR => {
+                        if self.opts.echo {
+                            let _ = std::io::stderr().write_all(&bytes);
+                        }
+                        self.stderr.extend_from_slice(&bytes);
+                    }
+                    fd => {
+                        return Err(ExecError::BadSyscall {
+                            pc,
+                            syscall: "WRITE",
+                            reason: format!("unknown file descriptor {fd}"),
+                        })
+                    }
+                }
+                Ok(SyscallOutcome::Continue(a0))
+            }
+            syscall::PANIC => {
+                let len = a1.min(1 << 16);
+                let bytes = self.guest_bytes(pc, "PANIC", a0, len)?;
+                Err(ExecError::GuestPanic {
+                    message: String::from_utf8_lossy(&bytes).into_owned(),
+                })
+            }
+            syscall::CYCLE_COUNT => Ok(SyscallOutcome::Continue(self.cycle as u32)),
+            syscall::RANDOM_WORD => Ok(SyscallOutcome::Continue(self.random.next_u32())),
+            number => Err(ExecError::UnknownSyscall { pc, number }),
+        }
+    }
+
+    /// Copy `len` guest bytes at `ptr`, for syscalls that read buffers on the host side only.
+    fn guest_bytes(&self, pc: u32, syscall: &'static str, ptr: u32, len: u32) -> Result<Vec<u8>, ExecError> {
+        let end = ptr.checked_add(len).filter(|&end| {
+            len == 0 || (ptr >= GUEST_MIN_ADDR && end <= GUEST_MAX_ADDR)
+        });
+        if end.is_none() {
+            return Err(ExecError::BadSyscall {
+                pc,
+                syscall,
+                reason: format!("buffer 0x{ptr:08x}+{len} lies outside guest memory"),
+            });
+        }
+        Ok((ptr..ptr + len)
+            .map(|addr| (self.mem.load(addr & !3) >> (8 * (addr & 3))) as u8)
+            .collect())
+    }
+
+    /// Finish the current segment's record and reset per-segment state.
+    fn close_segment(&mut self) -> SegmentRecord {
+        let rec = self
+            .rec
+            .take()
+            .unwrap_or_else(|| Recorder::new(self.regs, self.pc, self.cycle, 0));
+        let mut touched: Vec<TouchedWord> = rec
+            .first_touch
+            .iter()
+            .map(|&(addr, init)| TouchedWord {
+                addr,
+                init,
+                last: self.mem.load(addr),
+                last_ts: rec.mem_ts.load(addr),
+            })
+            .collect();
+        touched.sort_unstable_by_key(|t| t.addr);
+        let index = self.next_segment;
+        self.next_segment += 1;
+        SegmentRecord {
+            index,
+            start_cycle: rec.start_cycle,
+            start_pc: rec.start_pc,
+            end_pc: self.pc,
+            steps: rec.steps,
+            halt: rec.halt,
+            regs_init: rec.regs_init,
+            regs_final: self.regs,
+            regs_final_ts: rec.reg_ts,
+            touched,
+        }
+    }
+}
+
+/// Check a data access: aligned to its width, inside guest memory, not in the stack guard.
+#[inline(always)]
+fn check_data_addr(pc: u32, addr: u32, width: u32, kind: AccessKind) -> Result<(), ExecError> {
+    let in_heap = addr.wrapping_sub(GUEST_MIN_ADDR) < HEAP_END - GUEST_MIN_ADDR;
+    let in_stack = addr.wrapping_sub(STACK_BOTTOM) < STACK_SIZE;
+    if addr & (width - 1) == 0 && (in_heap || in_stack) {
+        return Ok(());
+    }
+    Err(data_fault(pc, addr, width, kind))
+}
+
+#[cold]
+fn data_fault(pc: u32, addr: u32, width: u32, kind: AccessKind) -> ExecError {
+    if addr & (width - 1) != 0 {
+        ExecError::MisalignedAccess { pc, addr, width, kind }
+    } else if (HEAP_END..STACK_BOTTOM).contains(&addr) {
+        ExecError::StackOverflow { pc, addr, stack_kib: STACK_SIZE / 1024 }
+    } else {
+        ExecError::OutOfBounds { pc, addr, kind }
+    }
+}
+
+/// The host's source for `RANDOM_WORD`: SplitMix64 seeded from the OS (through std's
+/// randomly keyed hasher). Prover-chosen by design; see docs/abi.md.
+struct RandomSource(u64);
+
+impl RandomSource {
+    fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(0x766f_7563_68);
+        Self(h.finish())
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as u32
+    }
+}
