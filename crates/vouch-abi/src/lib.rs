@@ -104,3 +104,50 @@ mod tests {
         assert_eq!(STACK_TOP, GUEST_MAX_ADDR);
     }
 }
+
+/// The one serialization format of guest inputs and journals: bincode 2's legacy
+/// configuration (little-endian, fixed-width integers, `u64` length prefixes), through serde.
+///
+/// A `u32` is therefore its 4 little-endian bytes, a `Vec<u8>` an 8-byte length and the bytes.
+#[cfg(feature = "codec")]
+pub mod codec {
+    extern crate alloc;
+    use alloc::vec::Vec;
+
+    pub use bincode;
+    pub use bincode::error::{DecodeError, EncodeError};
+
+    /// The bincode configuration both sides use.
+    pub const CONFIG: bincode::config::Configuration<
+        bincode::config::LittleEndian,
+        bincode::config::Fixint,
+        bincode::config::NoLimit,
+    > = bincode::config::legacy();
+
+    /// Encode a value.
+    pub fn encode<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
+        bincode::serde::encode_to_vec(value, CONFIG)
+    }
+
+    /// Decode a value that must use all of `bytes`.
+    pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+        let (value, used) = bincode::serde::decode_from_slice(bytes, CONFIG)?;
+        if used != bytes.len() {
+            return Err(DecodeError::OtherString(alloc::format!(
+                "{} trailing bytes after the value",
+                bytes.len() - used
+            )));
+        }
+        Ok(value)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn u32_is_four_little_endian_bytes() {
+            assert_eq!(super::encode(&55u32).unwrap(), [55, 0, 0, 0]);
+            assert_eq!(super::decode::<u32>(&[55, 0, 0, 0]).unwrap(), 55);
+            assert!(super::decode::<u32>(&[55, 0, 0, 0, 1]).is_err());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The vouch SDK: everything a host program needs.
+//!
+//! ```no_run
+//! use vouch_sdk::{build, Input, Program};
+//!
+//! let elf = build::build_guest("guest", &build::BuildOptions::default())?;
+//! let program = Program::load(&elf)?;
+//! let input = Input::new().write(&10u32)?;
+//! let result = program.execute(&input)?;
+//! let fib: u32 = result.journal.decode()?;
+//! # Ok::<(), vouch_sdk::Error>(())
+//! ```
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod build;
+mod error;
+mod io;
+mod program;
+
+pub use error::Error;
+pub use io::{Input, Journal};
+pub use program::{ExecuteOptions, ExecutionResult, Program};
+pub use vouch_executor::{ElfError, ExecError, FunctionProfile, Profile};

@@ -1,0 +1,99 @@
+//! A loaded guest program and its execution.
+
+use std::path::Path;
+
+use vouch_executor::{ExecOptions, Executor, Profile, DEFAULT_CYCLE_LIMIT};
+
+use crate::{Error, Journal};
+
+/// A guest program, loaded from an ELF file.
+#[derive(Clone, Debug)]
+pub struct Program {
+    inner: vouch_executor::Program,
+}
+
+/// Options for [`Program::execute_with`].
+#[derive(Clone, Debug)]
+pub struct ExecuteOptions {
+    /// Stop with an error after this many cycles.
+    pub cycle_limit: u64,
+    /// Count cycles per guest function.
+    pub profile: bool,
+    /// Copy guest prints to this process's stdout/stderr as they happen.
+    pub echo: bool,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        Self {
+            cycle_limit: DEFAULT_CYCLE_LIMIT,
+            profile: false,
+            echo: false,
+        }
+    }
+}
+
+/// The outcome of executing a guest to `HALT`.
+#[derive(Clone, Debug)]
+pub struct ExecutionResult {
+    pub journal: Journal,
+    pub exit_code: u32,
+    pub cycles: u64,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Cycles per function, when profiling was requested.
+    pub profile: Option<Profile>,
+}
+
+impl Program {
+    /// Load a program from the bytes of an ELF executable.
+    pub fn from_elf(bytes: &[u8]) -> Result<Self, Error> {
+        Ok(Self {
+            inner: vouch_executor::Program::from_elf(bytes)?,
+        })
+    }
+
+    /// Load a program from an ELF file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_elf(&bytes)
+    }
+
+    /// Execute the program on `input` (see [`crate::Input`]) with default options.
+    pub fn execute(&self, input: impl AsRef<[u8]>) -> Result<ExecutionResult, Error> {
+        self.execute_with(input, &ExecuteOptions::default())
+    }
+
+    /// Execute the program on `input`.
+    pub fn execute_with(
+        &self,
+        input: impl AsRef<[u8]>,
+        opts: &ExecuteOptions,
+    ) -> Result<ExecutionResult, Error> {
+        let exec_opts = ExecOptions {
+            cycle_limit: opts.cycle_limit,
+            record: false,
+            profile: opts.profile,
+            echo: opts.echo,
+            ..ExecOptions::default()
+        };
+        let out = Executor::new(&self.inner, input.as_ref().to_vec(), exec_opts).run()?;
+        Ok(ExecutionResult {
+            journal: Journal { bytes: out.journal },
+            exit_code: out.exit_code,
+            cycles: out.cycles,
+            stdout: out.stdout,
+            stderr: out.stderr,
+            profile: out.profile,
+        })
+    }
+
+    /// The executor's view of the program (ROM, image, entry), for the prover.
+    pub fn inner(&self) -> &vouch_executor::Program {
+        &self.inner
+    }
+}
