@@ -17,7 +17,7 @@ mod profile;
 mod program;
 mod record;
 
-pub use error::{ElfError, ExecError};
+pub use error::{AccessKind, ElfError, ExecError};
 pub use exec::{ExecOptions, Execution, Executor, DEFAULT_CYCLE_LIMIT};
 pub use memory::Memory;
 pub use profile::{FunctionProfile, Profile};

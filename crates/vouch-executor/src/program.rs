@@ -89,6 +89,7 @@ impl Program {
 
         // Check every segment against the memory map and the others, then copy its bytes.
         let mut ranges: Vec<(u32, u32, bool)> = Vec::new(); // (start, end, executable)
+        let mut code_ranges: Vec<(u32, u32)> = Vec::new(); // file-backed executable bytes
         let mut total: u64 = 0;
         let mut bytes_at: BTreeMap<u32, u8> = BTreeMap::new();
         for phdr in &loads {
@@ -135,6 +136,11 @@ impl Program {
                     bytes_at.insert(start + i as u32, b);
                 }
             }
+            if exec && filesz > 0 {
+                // The ROM holds the file-backed words only: a zero fill is not code, and a
+                // ROM sized from `p_memsz` would let a tiny file demand gigabytes.
+                code_ranges.push((start, start + (filesz as u32).next_multiple_of(4)));
+            }
             ranges.push((start, end, exec));
         }
 
@@ -144,10 +150,16 @@ impl Program {
             .filter(|r| r.2)
             .map(|&(s, e, _)| (s, e))
             .collect();
-        let code_base = exec.iter().map(|r| r.0).min().unwrap_or(0);
-        let code_end = exec.iter().map(|r| r.1).max().unwrap_or(0);
         if entry % 4 != 0 || !exec.iter().any(|&(s, e)| (s..e).contains(&entry)) {
             return Err(ElfError::EntryNotExecutable(entry));
+        }
+        let code_base = code_ranges.iter().map(|r| r.0).min().unwrap_or(0);
+        let code_end = code_ranges.iter().map(|r| r.1).max().unwrap_or(0);
+        // The ROM costs memory per word, gaps included: bound it by the file's size, which a
+        // linker's output never falls short of (each ROM word but a gap's is in the file).
+        let code_span = u64::from(code_end - code_base);
+        if code_span > bytes.len() as u64 {
+            return Err(ElfError::TooLarge(code_span));
         }
         let word_at = |addr: u32| -> u32 {
             (0..4).fold(0u32, |w, i| {
@@ -160,7 +172,7 @@ impl Program {
             .enumerate()
             .map(|(i, &w)| {
                 let addr = code_base + 4 * i as u32;
-                if exec.iter().any(|&(s, e)| (s..e).contains(&addr)) {
+                if code_ranges.iter().any(|&(s, e)| (s..e).contains(&addr)) {
                     decode(w)
                 } else {
                     Err(DecodeError::Illegal(w))

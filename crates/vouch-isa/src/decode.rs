@@ -241,3 +241,32 @@ mod tests {
         assert_eq!(decode(0xffff_f0b7).unwrap().imm, 0xffff_f000);
     }
 }
+
+#[cfg(test)]
+mod canonical_tests {
+    use crate::{Instruction, Opcode, REG_SINK};
+
+    #[test]
+    fn writes_to_x0_go_to_the_sink() {
+        let add = Instruction::new(Opcode::Add, 0, 1, 2, 0).canonical();
+        assert_eq!(add.rd, REG_SINK);
+        let jal = Instruction::new(Opcode::Jal, 0, 0, 0, 8).canonical();
+        assert_eq!(jal.rd, REG_SINK);
+        let sw = Instruction::new(Opcode::Sw, 0, 1, 2, 4).canonical();
+        assert_eq!(sw.rd, 0, "stores write no register");
+        let fence = Instruction::new(Opcode::Fence, 0, 0, 0, 0).canonical();
+        assert_eq!(fence, Instruction::new(Opcode::Addi, REG_SINK, 0, 0, 0));
+        let addi = Instruction::new(Opcode::Addi, 5, 1, 0, 3).canonical();
+        assert_eq!(addi.rd, 5);
+    }
+
+    #[test]
+    fn access_patterns() {
+        assert!(Opcode::Add.reads_rs2() && Opcode::Add.writes_rd());
+        assert!(!Opcode::Addi.reads_rs2());
+        assert!(Opcode::Sw.reads_rs2() && !Opcode::Sw.writes_rd());
+        assert!(!Opcode::Jal.reads_rs1() && !Opcode::Lui.reads_rs1());
+        assert!(Opcode::Jalr.reads_rs1() && !Opcode::Jalr.reads_rs2());
+        assert!(Opcode::Ecall.reads_rs1() && Opcode::Ecall.reads_rs2() && Opcode::Ecall.writes_rd());
+    }
+}

@@ -14,7 +14,7 @@ pub const REG_NAMES: [&str; 32] = [
 impl fmt::Display for Instruction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.opcode.mnemonic();
-        let r = |i: u8| REG_NAMES[usize::from(i & 31)];
+        let r = |i: u8| REG_NAMES.get(usize::from(i)).copied().unwrap_or("zero");
         let simm = self.imm as i32;
         let op = self.opcode;
         if op == Opcode::Ecall || op == Opcode::Fence {

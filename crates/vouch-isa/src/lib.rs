@@ -73,6 +73,16 @@ pub enum Opcode {
     Ecall,
 }
 
+/// The register that instructions with destination x0 write to in vouch's machine.
+///
+/// RISC-V discards writes to x0. vouch's executor and prover instead send them to this extra,
+/// never-read register, so that x0 itself is never written and always reads as zero: no
+/// instruction needs a special case for `rd = x0`.
+pub const REG_SINK: u8 = 32;
+
+/// Registers in vouch's machine: x0..x31 and [`REG_SINK`].
+pub const NUM_REGS: usize = 33;
+
 /// The arithmetic and logic operations, shared by the register and immediate forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AluOp {
@@ -211,6 +221,28 @@ impl Opcode {
         })
     }
 
+    /// Whether the instruction reads register `rs1` (ECALL reads `a7` this way).
+    pub const fn reads_rs1(self) -> bool {
+        !matches!(
+            self,
+            Opcode::Jal | Opcode::Lui | Opcode::Auipc | Opcode::Fence
+        )
+    }
+
+    /// Whether the instruction reads register `rs2` (ECALL reads `a0` this way).
+    pub const fn reads_rs2(self) -> bool {
+        (self.alu_op().is_some() && !self.is_alu_imm())
+            || self.store_width().is_some()
+            || self.is_branch()
+            || matches!(self, Opcode::Ecall)
+    }
+
+    /// Whether the instruction writes register `rd` (ECALL writes `a0`, except `HALT`,
+    /// which ends execution).
+    pub const fn writes_rd(self) -> bool {
+        !(self.store_width().is_some() || self.is_branch() || matches!(self, Opcode::Fence))
+    }
+
     /// Whether this is a conditional branch.
     pub const fn is_branch(self) -> bool {
         matches!(
@@ -290,6 +322,17 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// The form vouch's executor and prover run: writes to x0 go to [`REG_SINK`], and FENCE
+    /// becomes `addi sink, x0, 0` (a no-op that reads x0), so that every instruction is
+    /// proven by an arithmetic, memory, control or syscall chip.
+    pub const fn canonical(self) -> Self {
+        match self.opcode {
+            Opcode::Fence => Instruction::new(Opcode::Addi, REG_SINK, 0, 0, 0),
+            op if op.writes_rd() && self.rd == 0 => Instruction { rd: REG_SINK, ..self },
+            _ => self,
+        }
+    }
+
     /// An instruction with the given opcode and operands.
     pub const fn new(opcode: Opcode, rd: u8, rs1: u8, rs2: u8, imm: u32) -> Self {
         Self {

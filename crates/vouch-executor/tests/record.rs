@@ -1,0 +1,351 @@
+//! The execution record: the timestamp convention of `record.rs` and segmentation.
+//!
+//! [`check_segment`] replays a segment against the program and checks every field the
+//! prover's memory argument relies on: `clk = step index + 1`, accesses at `4 * clk + slot`,
+//! each `prev_ts` equal to the previous access's timestamp (0 for a first touch), values
+//! chaining from `regs_init` and the memory at the segment's start, and `touched` /
+//! `regs_final_ts` summarising the last accesses.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{load, only_segment, recording, run_ok};
+use vouch_abi::syscall;
+use vouch_executor::{ExecOptions, Executor, Program, SegmentRecord, Step};
+use vouch_isa::{branch_taken, Opcode};
+use vouch_testkit::random::{Exit, RandomConfig, RandomProgram};
+use vouch_testkit::reg::*;
+use vouch_testkit::{Asm, DATA_BASE};
+
+const SLOT_RS1: u32 = 0;
+const SLOT_RS2: u32 = 1;
+const SLOT_MEM: u32 = 2;
+const SLOT_RD: u32 = 3;
+
+fn ts(clk: u32, slot: u32) -> u32 {
+    4 * clk + slot
+}
+
+/// The whole memory, as a map from word address to value (absent = 0).
+type Mem = BTreeMap<u32, u32>;
+
+fn initial_memory(program: &Program) -> Mem {
+    program.image().iter().copied().collect()
+}
+
+/// Replay `seg` from `mem` (the memory at its start, updated to the memory at its end) and
+/// check every timestamp and value of the record.
+fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
+    let mut regs = seg.regs_init;
+    let mut reg_ts = [0u32; 32];
+    let mut mem_ts: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut init: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut pc = seg.start_pc;
+    let get = |mem: &Mem, a: u32| mem.get(&a).copied().unwrap_or(0);
+    let mut touch = |mem: &Mem, addr: u32, t: u32, mem_ts: &mut BTreeMap<u32, u32>| {
+        init.entry(addr).or_insert_with(|| get(mem, addr));
+        mem_ts.insert(addr, t).unwrap_or(0)
+    };
+    for (i, step) in seg.steps.iter().enumerate() {
+        let clk = i as u32 + 1;
+        let ctx = format!(
+            "segment {} step {i} (clk {clk}) at {:#x}",
+            seg.index, step.pc
+        );
+        assert_eq!(step.pc, pc, "{ctx}: pc chains");
+        let insn = program.instruction_at(pc).unwrap().unwrap();
+        let (rs1, rs2, rd) = (insn.rs1 as usize, insn.rs2 as usize, insn.rd as usize);
+
+        assert_eq!(step.rs1_val, regs[rs1], "{ctx}: rs1 value");
+        assert_eq!(step.rs1_prev_ts, reg_ts[rs1], "{ctx}: rs1 prev_ts");
+        reg_ts[rs1] = ts(clk, SLOT_RS1);
+        assert_eq!(step.rs2_val, regs[rs2], "{ctx}: rs2 value");
+        assert_eq!(step.rs2_prev_ts, reg_ts[rs2], "{ctx}: rs2 prev_ts");
+        reg_ts[rs2] = ts(clk, SLOT_RS2);
+
+        let addr = step.rs1_val.wrapping_add(insn.imm);
+        if insn.opcode.load_width().is_some() || insn.opcode.store_width().is_some() {
+            let m = step.mem;
+            assert_eq!(m.addr, addr & !3, "{ctx}: aligned address");
+            assert_eq!(m.prev_value, get(mem, m.addr), "{ctx}: prev_value");
+            if insn.opcode.load_width().is_some() {
+                assert_eq!(m.value, m.prev_value, "{ctx}: loads do not change memory");
+            }
+            let prev = touch(mem, m.addr, ts(clk, SLOT_MEM), &mut mem_ts);
+            assert_eq!(m.prev_ts, prev, "{ctx}: memory prev_ts");
+            mem.insert(m.addr, m.value);
+        } else {
+            assert_eq!(step.mem, Default::default(), "{ctx}: no memory access");
+        }
+        if insn.opcode == Opcode::Ecall && step.rs1_val == syscall::HALT {
+            let halt = seg.halt.expect("HALT step has a halt event");
+            assert_eq!(halt.clk, clk, "{ctx}: halt clk");
+            assert_eq!(halt.digest_addr, regs[11], "{ctx}: digest pointer from a1");
+            for w in 0..8 {
+                let a = halt.digest_addr + 4 * w as u32;
+                assert_eq!(halt.digest[w], get(mem, a), "{ctx}: digest word {w}");
+                let prev = touch(mem, a, ts(clk, SLOT_MEM), &mut mem_ts);
+                assert_eq!(halt.prev_ts[w], prev, "{ctx}: digest word {w} prev_ts");
+            }
+            assert_eq!(i + 1, seg.steps.len(), "HALT is the last step");
+        }
+
+        assert_eq!(step.rd_prev_val, regs[rd], "{ctx}: rd prev value");
+        assert_eq!(step.rd_prev_ts, reg_ts[rd], "{ctx}: rd prev_ts");
+        reg_ts[rd] = ts(clk, SLOT_RD);
+        if rd == 0 {
+            assert_eq!(step.rd_val, 0, "{ctx}: x0 stays zero");
+        }
+        regs[rd] = step.rd_val;
+
+        pc = match insn.opcode {
+            Opcode::Jal => pc.wrapping_add(insn.imm),
+            Opcode::Jalr => step.rs1_val.wrapping_add(insn.imm) & !1,
+            op if op.is_branch() && branch_taken(op, step.rs1_val, step.rs2_val) => {
+                pc.wrapping_add(insn.imm)
+            }
+            Opcode::Ecall if step.rs1_val == syscall::HALT => pc,
+            _ => pc.wrapping_add(4),
+        };
+    }
+    assert_eq!(seg.end_pc, pc, "segment {}: end_pc", seg.index);
+    assert_eq!(seg.regs_final, regs, "segment {}: regs_final", seg.index);
+    assert_eq!(
+        seg.regs_final_ts, reg_ts,
+        "segment {}: regs_final_ts",
+        seg.index
+    );
+    let want: Vec<(u32, u32, u32, u32)> = mem_ts
+        .iter()
+        .map(|(&a, &t)| (a, init[&a], get(mem, a), t))
+        .collect();
+    let got: Vec<(u32, u32, u32, u32)> = seg
+        .touched
+        .iter()
+        .map(|t| (t.addr, t.init, t.last, t.last_ts))
+        .collect();
+    assert_eq!(got, want, "segment {}: touched words (sorted)", seg.index);
+}
+
+/// A small program with loads, stores and register reuse.
+fn small_program() -> Asm {
+    let mut p = Asm::new();
+    let data = p.alloc_zeroed(8);
+    assert_eq!(data, DATA_BASE);
+    p.li(T1, data); // clk 1: lui t1
+    p.li(T0, 7); // clk 2: addi t0, x0, 7
+    p.sw(T0, 0, T1); // clk 3
+    p.lw(T2, 0, T1); // clk 4
+    p.add(T0, T0, T2); // clk 5
+    p.sw(T0, 4, T1); // clk 6
+    p.lw(T2, 0, T1); // clk 7
+    p.halt(0); // clk 8..12: li a0; lui+addi a1; li a7; ecall
+    p
+}
+
+#[test]
+fn timestamps_of_a_small_program_by_hand() {
+    let p = small_program();
+    let exec = run_ok(&p);
+    let seg = only_segment(&exec);
+    assert_eq!(seg.steps.len(), 12);
+    // [rs1_prev_ts, rs2_prev_ts, mem.prev_ts, rd_prev_ts] of clk 1..=7. Instructions without
+    // an rs2 (or rd) access x0 in that slot, so x0's timestamps chain too.
+    let got: Vec<[u32; 4]> = seg.steps[..7]
+        .iter()
+        .map(|s| [s.rs1_prev_ts, s.rs2_prev_ts, s.mem.prev_ts, s.rd_prev_ts])
+        .collect();
+    let want: [[u32; 4]; 7] = [
+        [0, 4, 0, 0],     // clk 1 lui t1:         x0 (->4), x0 (4->5), t1 (->7)
+        [5, 8, 0, 0],     // clk 2 addi t0,x0,7:   x0 (5->8), x0 (8->9), t0 (->11)
+        [7, 11, 0, 9],    // clk 3 sw t0,0(t1):    t1 (7->12), t0 (11->13), mem (->14), x0 (9->15)
+        [12, 15, 14, 0],  // clk 4 lw t2,0(t1):    t1 (12->16), x0 (15->17), mem (14->18), t2 (->19)
+        [13, 19, 0, 20],  // clk 5 add t0,t0,t2:   t0 (13->20), t2 (19->21), t0 (20->23)
+        [16, 23, 0, 17], // clk 6 sw t0,4(t1):    t1 (16->24), t0 (23->25), mem' (->26), x0 (17->27)
+        [24, 27, 18, 21], // clk 7 lw t2,0(t1):    t1 (24->28), x0 (27->29), mem (18->30), t2 (21->31)
+    ];
+    assert_eq!(got, want);
+    // Values.
+    let s = &seg.steps;
+    assert_eq!(
+        (s[2].mem.addr, s[2].mem.prev_value, s[2].mem.value),
+        (DATA_BASE, 0, 7)
+    );
+    assert_eq!((s[3].mem.value, s[3].rd_val), (7, 7));
+    assert_eq!((s[4].rd_prev_val, s[4].rd_val), (7, 14));
+    assert_eq!((s[5].mem.addr, s[5].mem.value), (DATA_BASE + 4, 14));
+    assert_eq!((s[6].rd_prev_val, s[6].rd_val), (7, 7));
+    // Touched words: the two data words and the eight digest words, sorted, with their
+    // initial and final values and last timestamps.
+    let t: Vec<_> = seg
+        .touched
+        .iter()
+        .map(|t| (t.addr, t.init, t.last, t.last_ts))
+        .collect();
+    assert_eq!(t.len(), 10);
+    assert_eq!(t[0], (DATA_BASE, 0, 7, ts(7, SLOT_MEM)));
+    assert_eq!(t[1], (DATA_BASE + 4, 0, 14, ts(6, SLOT_MEM)));
+    let digest = vouch_testkit::empty_journal_digest();
+    for (i, w) in t[2..].iter().enumerate() {
+        let want = u32::from_le_bytes(digest[4 * i..4 * i + 4].try_into().unwrap());
+        assert_eq!(
+            *w,
+            (DATA_BASE + 8 + 4 * i as u32, want, want, ts(12, SLOT_MEM))
+        );
+    }
+    assert_eq!(
+        seg.regs_final_ts[6],
+        ts(7, SLOT_RS1),
+        "t1 last read by the final lw"
+    );
+    assert_eq!(
+        seg.regs_final_ts[7],
+        ts(7, SLOT_RD),
+        "t2 last written by the final lw"
+    );
+    let halt = seg.halt.unwrap();
+    assert_eq!(
+        halt.prev_ts, [0; 8],
+        "digest words are first touched by HALT"
+    );
+    // And the general replay agrees.
+    let program = load(&p);
+    check_segment(&program, seg, &mut initial_memory(&program));
+}
+
+#[test]
+fn segments_concatenate_to_the_unsegmented_run() {
+    let config = RandomConfig { body_len: 150 };
+    for seed in 0..8 {
+        let rp = RandomProgram::generate(seed, &config);
+        let asm = rp.asm(Exit::Vouch);
+        let program = load(&asm);
+        let whole = Executor::new(&program, Vec::new(), recording())
+            .run()
+            .unwrap();
+        let whole_seg = only_segment(&whole);
+        check_segment(&program, whole_seg, &mut initial_memory(&program));
+
+        for segment_cycles in [1, 7, whole_seg.steps.len() as u32] {
+            let opts = ExecOptions {
+                segment_cycles,
+                ..recording()
+            };
+            let split = Executor::new(&program, Vec::new(), opts).run().unwrap();
+            let segs = &split.segments;
+            let ctx = format!("seed {seed}, segment_cycles {segment_cycles}");
+            assert_eq!(
+                segs.len(),
+                whole_seg.steps.len().div_ceil(segment_cycles as usize),
+                "{ctx}"
+            );
+            assert_eq!(split.cycles, whole.cycles, "{ctx}");
+            assert_eq!(split.stdout, whole.stdout, "{ctx}");
+
+            let mut mem = initial_memory(&program);
+            let mut cycle = 0u64;
+            for (i, seg) in segs.iter().enumerate() {
+                assert_eq!(seg.index, i as u32, "{ctx}");
+                assert_eq!(seg.start_cycle, cycle, "{ctx}: start_cycle");
+                let last = i + 1 == segs.len();
+                assert!(!seg.steps.is_empty(), "{ctx}: segment {i} is empty");
+                if !last {
+                    assert_eq!(seg.steps.len(), segment_cycles as usize, "{ctx}");
+                }
+                assert_eq!(
+                    seg.halt.is_some(),
+                    last,
+                    "{ctx}: halt only in the last segment"
+                );
+                if i == 0 {
+                    assert_eq!(seg.regs_init, whole_seg.regs_init, "{ctx}");
+                    assert_eq!(seg.start_pc, program.entry(), "{ctx}");
+                } else {
+                    assert_eq!(seg.regs_init, segs[i - 1].regs_final, "{ctx}: regs chain");
+                    assert_eq!(seg.start_pc, segs[i - 1].end_pc, "{ctx}: pc chains");
+                }
+                check_segment(&program, seg, &mut mem);
+                cycle += seg.steps.len() as u64;
+            }
+            let last = segs.last().unwrap();
+            assert_eq!(last.regs_final, whole_seg.regs_final, "{ctx}");
+            assert_eq!(last.end_pc, whole_seg.end_pc, "{ctx}");
+            assert_eq!(
+                last.halt.map(|h| h.exit_code),
+                whole_seg.halt.map(|h| h.exit_code)
+            );
+
+            // The steps, without their segment-relative timestamps, are the same.
+            let strip = |s: &Step| {
+                (
+                    s.pc,
+                    s.rs1_val,
+                    s.rs2_val,
+                    s.rd_val,
+                    s.rd_prev_val,
+                    s.mem.addr,
+                    s.mem.value,
+                    s.mem.prev_value,
+                )
+            };
+            let concat: Vec<_> = segs
+                .iter()
+                .flat_map(|s| s.steps.iter().map(strip))
+                .collect();
+            let unsplit: Vec<_> = whole_seg.steps.iter().map(strip).collect();
+            assert_eq!(concat, unsplit, "{ctx}");
+            // And the final memory agrees with the unsegmented run's last values.
+            for t in &whole_seg.touched {
+                assert_eq!(
+                    mem.get(&t.addr).copied().unwrap_or(0),
+                    t.last,
+                    "{ctx}: word {:#x}",
+                    t.addr
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn streaming_segments_to_a_sink_keeps_none() {
+    let asm = RandomProgram::generate(1, &RandomConfig { body_len: 60 }).asm(Exit::Vouch);
+    let program = load(&asm);
+    let opts = ExecOptions {
+        segment_cycles: 10,
+        ..recording()
+    };
+    let mut seen = Vec::new();
+    let exec = Executor::new(&program, Vec::new(), opts.clone())
+        .run_with_segments(|seg, _| {
+            seen.push((seg.index, seg.steps.len()));
+            Ok(())
+        })
+        .unwrap();
+    assert!(exec.segments.is_empty());
+    let kept = Executor::new(&program, Vec::new(), opts).run().unwrap();
+    let kept: Vec<_> = kept
+        .segments
+        .iter()
+        .map(|s| (s.index, s.steps.len()))
+        .collect();
+    assert_eq!(seen, kept);
+    assert_eq!(seen.iter().map(|s| s.1 as u64).sum::<u64>(), exec.cycles);
+}
+
+#[test]
+fn recording_off_produces_no_segments_and_the_same_result() {
+    let asm = RandomProgram::generate(2, &RandomConfig::default()).asm(Exit::Vouch);
+    let program = load(&asm);
+    let plain = Executor::new(&program, Vec::new(), ExecOptions::default())
+        .run()
+        .unwrap();
+    let recorded = Executor::new(&program, Vec::new(), recording())
+        .run()
+        .unwrap();
+    assert!(plain.segments.is_empty());
+    assert_eq!(plain.stdout, recorded.stdout);
+    assert_eq!(plain.cycles, recorded.cycles);
+    assert_eq!(plain.exit_code, recorded.exit_code);
+}

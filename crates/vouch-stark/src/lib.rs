@@ -1,0 +1,57 @@
+//! The only crate that names Plonky3 types.
+//!
+//! vouch proves with Plonky3 `=0.9.0-rc.2`: the KoalaBear field (p = 2^31 - 2^24 + 1) with
+//! challenges from its degree-4 extension, Poseidon2 (width 16) for Merkle commitments and
+//! the Fiat–Shamir transcript, FRI as the polynomial commitment, `p3-batch-stark` to prove all
+//! of the machine's tables in one proof and `p3-lookup`'s LogUp for the buses between them.
+//!
+//! Two configurations share every parameter but the commitment scheme:
+//! - [`ZkConfig`]: `HidingFriPcs` over salted Merkle trees, seeded from the OS. Proofs reveal
+//!   nothing of the trace beyond the public values. The default.
+//! - [`PlainConfig`]: the non-hiding `TwoAdicFriPcs`, for speed when privacy is not needed.
+//!
+//! Everything the machine, prover and verifier need from Plonky3 is re-exported from here,
+//! so that an upgrade touches this crate only.
+
+mod config;
+mod security;
+
+pub use config::*;
+pub use security::{SecurityReport, StarkShape};
+
+/// AIR definitions.
+pub mod air {
+    pub use p3_air::{
+        Air, AirBuilder, BaseAir, ExtensionBuilder, FilteredAirBuilder,
+        PermutationAirBuilder, WindowAccess,
+    };
+    pub use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
+}
+
+/// Field arithmetic.
+pub mod field {
+    pub use p3_field::{
+        BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, PrimeField64,
+    };
+}
+
+/// Trace matrices.
+pub mod matrix {
+    pub use p3_matrix::dense::RowMajorMatrix;
+    pub use p3_matrix::Matrix;
+}
+
+/// Multi-table proving and verification.
+pub mod batch {
+    pub use p3_batch_stark::{
+        prove_batch, verify_batch, BatchProof, BatchVerificationError, CommonData, ProverData,
+        StarkInstance, StarkGenericConfig,
+    };
+    pub use p3_batch_stark::common::GlobalPreprocessed;
+    pub use p3_lookup::InteractionSymbolicBuilder;
+}
+
+/// Parallel iterators (rayon when the `parallel` feature is on, sequential otherwise).
+pub mod par {
+    pub use p3_maybe_rayon::prelude::*;
+}

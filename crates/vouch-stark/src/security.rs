@@ -1,0 +1,105 @@
+//! The conjectured security level, computed from the actual parameters.
+//!
+//! Three families of terms bound a cheating prover's success:
+//! - the STARK itself (FRI low-degree test, DEEP-ALI, opening batching, hash collisions),
+//!   computed by Plonky3's `ConjecturedSecurity` (the "random words" conjecture of
+//!   eprint 2025/2010) for the largest instance the machine allows;
+//! - LogUp: the buses' fingerprints and running sums are checked at random challenges; by
+//!   Schwartz–Zippel a bus that does not balance passes with probability at most
+//!   `(number of fractions × tuple width) / |EF|`, plus the grinding before the challenges;
+//! - the commitment hash's collision resistance (inside the STARK term).
+//!
+//! The reported level is the minimum of all terms.
+
+use p3_uni_stark::{ConjecturedSecurity, StarkSecurityParams};
+
+use crate::{Params, PARAMS};
+
+/// The size of the largest batch of tables the machine proves in one proof.
+#[derive(Clone, Copy, Debug)]
+pub struct StarkShape {
+    /// log2 of the tallest table (before zero-knowledge padding).
+    pub max_log_height: usize,
+    /// Total constraints over all tables.
+    pub num_constraints: usize,
+    /// Highest constraint degree.
+    pub max_constraint_degree: usize,
+    /// Total fractions the LogUp sums range over (rows × interactions, all tables).
+    pub log_num_fractions: usize,
+    /// Widest bus tuple (plus one for the bus separator).
+    pub max_tuple_width: usize,
+    /// Columns and quotient chunks batched into one FRI instance.
+    pub num_batched_functions: usize,
+    /// Whether the hiding PCS is used.
+    pub zk: bool,
+}
+
+/// Security bits per term, and their minimum.
+#[derive(Clone, Copy, Debug)]
+pub struct SecurityReport {
+    pub stark_bits: usize,
+    pub logup_bits: usize,
+    pub bits: usize,
+}
+
+/// log2 of the challenge field's size, rounded down.
+const CHALLENGE_FIELD_BITS: usize = 4 * 30;
+/// Collision resistance of the 8-element Poseidon2 digest over a 31-bit field.
+const COLLISION_BITS: usize = 8 * 31 / 2;
+
+impl SecurityReport {
+    /// The security of [`PARAMS`] for an instance of `shape`.
+    pub fn for_shape(shape: &StarkShape) -> Self {
+        Self::compute(&PARAMS, shape)
+    }
+
+    /// The security of `params` for an instance of `shape`.
+    pub fn compute(params: &Params, shape: &StarkShape) -> Self {
+        let fri = p3_fri::FriParameters {
+            log_blowup: params.log_blowup,
+            log_final_poly_len: params.log_final_poly_len,
+            max_log_arity: params.max_log_arity,
+            num_queries: params.num_queries,
+            batch_proof_of_work_bits: 0,
+            commit_proof_of_work_bits: params.commit_pow_bits,
+            query_proof_of_work_bits: params.query_pow_bits,
+            mmcs: (),
+        };
+        let zk = usize::from(shape.zk);
+        let log_chunks = ceil_log2((shape.max_constraint_degree + zk).max(2) - 1);
+        let num_quotient_chunks = 1usize << (log_chunks + zk);
+        let stark = StarkSecurityParams::new(
+            fri.security_regime(),
+            CHALLENGE_FIELD_BITS,
+            COLLISION_BITS,
+            shape.num_constraints,
+            shape.max_constraint_degree,
+            2,
+            shape.num_batched_functions,
+            num_quotient_chunks,
+        )
+        .with_grinding(p3_security_grinding(params));
+        let degree_bits = shape.max_log_height + zk;
+        let stark_bits = ConjecturedSecurity::compute_from_params(&stark, degree_bits).security_bits;
+        // LogUp: error <= (fractions * tuple width) / |EF|, improved by the grinding.
+        let logup_bits = (CHALLENGE_FIELD_BITS + params.lookup_pow_bits)
+            .saturating_sub(shape.log_num_fractions + ceil_log2(shape.max_tuple_width));
+        Self {
+            stark_bits,
+            logup_bits,
+            bits: stark_bits.min(logup_bits),
+        }
+    }
+}
+
+fn p3_security_grinding(params: &Params) -> p3_uni_stark::GrindingSites {
+    p3_uni_stark::GrindingSites {
+        out_of_domain: params.ood_pow_bits,
+        lookup_challenge: params.lookup_pow_bits,
+        ..p3_uni_stark::GrindingSites::NONE
+    }
+}
+
+fn ceil_log2(x: usize) -> usize {
+    (usize::BITS - x.saturating_sub(1).leading_zeros()) as usize
+}
