@@ -26,7 +26,12 @@ pub enum ElfError {
     #[error("the ELF has no loadable segments")]
     NoSegments,
     #[error("segment at 0x{vaddr:08x} (size 0x{size:x}) lies outside guest memory 0x{min:08x}..0x{max:08x}")]
-    SegmentOutOfRange { vaddr: u32, size: u32, min: u32, max: u32 },
+    SegmentOutOfRange {
+        vaddr: u32,
+        size: u32,
+        min: u32,
+        max: u32,
+    },
     #[error("segments at 0x{0:08x} and 0x{1:08x} overlap")]
     SegmentsOverlap(u32, u32),
     #[error("executable segment at 0x{0:08x} is not 4-byte aligned")]
@@ -54,7 +59,11 @@ pub enum ExecError {
         kind: AccessKind,
     },
     #[error("{kind} outside guest memory at pc 0x{pc:08x}: address 0x{addr:08x}")]
-    OutOfBounds { pc: u32, addr: u32, kind: AccessKind },
+    OutOfBounds {
+        pc: u32,
+        addr: u32,
+        kind: AccessKind,
+    },
     #[error(
         "stack overflow at pc 0x{pc:08x}: address 0x{addr:08x} is below the {stack_kib} KiB stack \
          (the guard between heap and stack was hit; use less stack, e.g. move large locals to the heap)"

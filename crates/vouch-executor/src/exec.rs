@@ -5,7 +5,9 @@ use std::io::Write;
 use sha2::{Digest, Sha256};
 use vouch_abi::memory::{GUEST_MAX_ADDR, GUEST_MIN_ADDR, HEAP_END, STACK_BOTTOM, STACK_SIZE};
 use vouch_abi::syscall;
-use vouch_isa::{alu, branch_taken, load_extend, store_merge, Instruction, MemWidth, Opcode};
+use vouch_isa::{
+    alu, branch_taken, load_extend, store_merge, Instruction, MemWidth, Opcode, NUM_REGS,
+};
 
 use crate::error::{AccessKind, ExecError};
 use crate::memory::Memory;
@@ -74,8 +76,8 @@ pub struct Execution {
 /// Per-segment recording state: register and memory timestamps, first touches, steps.
 struct Recorder {
     steps: Vec<Step>,
-    reg_ts: [u32; 32],
-    regs_init: [u32; 32],
+    reg_ts: [u32; NUM_REGS],
+    regs_init: [u32; NUM_REGS],
     /// Last-access timestamp per memory word in this segment (0 = untouched).
     mem_ts: Memory,
     /// (address, value at segment start) of each word on its first access in the segment.
@@ -86,10 +88,10 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn new(regs: [u32; 32], pc: u32, cycle: u64, capacity: usize) -> Self {
+    fn new(regs: [u32; NUM_REGS], pc: u32, cycle: u64, capacity: usize) -> Self {
         Self {
             steps: Vec::with_capacity(capacity),
-            reg_ts: [0; 32],
+            reg_ts: [0; NUM_REGS],
             regs_init: regs,
             mem_ts: Memory::new(),
             first_touch: Vec::new(),
@@ -120,7 +122,7 @@ impl Recorder {
 pub struct Executor<'p> {
     program: &'p Program,
     opts: ExecOptions,
-    regs: [u32; 32],
+    regs: [u32; NUM_REGS],
     pc: u32,
     mem: Memory,
     cycle: u64,
@@ -147,7 +149,7 @@ impl<'p> Executor<'p> {
     /// A fresh machine: registers zero except `sp`, memory holding the program image, pc at
     /// the entry point.
     pub fn new(program: &'p Program, input: Vec<u8>, opts: ExecOptions) -> Self {
-        let mut regs = [0u32; 32];
+        let mut regs = [0u32; NUM_REGS];
         regs[vouch_abi::reg::SP] = vouch_abi::memory::STACK_TOP;
         let profile = if opts.profile {
             vec![0; program.code().len()]
@@ -243,7 +245,7 @@ impl Executor<'_> {
     #[inline(never)]
     fn dispatch<const REC: bool, const PROF: bool>(&mut self) -> Result<Stop, ExecError> {
         let program = self.program;
-        let code = program.decoded();
+        let code = program.canonical();
         let base = program.code_base();
         let seg_limit = self.opts.segment_cycles as usize;
         let limit = self.opts.cycle_limit;
@@ -275,7 +277,11 @@ impl Executor<'_> {
             if PROF {
                 self.profile[idx as usize] += 1;
             }
-            let (rs1, rs2, rd) = (insn.rs1 as usize & 31, insn.rs2 as usize & 31, insn.rd as usize & 31);
+            let (rs1, rs2, rd) = (
+                insn.rs1 as usize & 31,
+                insn.rs2 as usize & 31,
+                insn.rd as usize,
+            );
             let a = self.regs[rs1];
             let b = self.regs[rs2];
             let imm = insn.imm;
@@ -314,7 +320,8 @@ impl Executor<'_> {
                     None => 0,
                 },
                 Opcode::Lb | Opcode::Lh | Opcode::Lw | Opcode::Lbu | Opcode::Lhu => {
-                    let (width, signed) = insn.opcode.load_width().unwrap_or((MemWidth::Word, false));
+                    let (width, signed) =
+                        insn.opcode.load_width().unwrap_or((MemWidth::Word, false));
                     let addr = a.wrapping_add(imm);
                     if let Err(e) = check_data_addr(pc, addr, width.bytes(), AccessKind::Load) {
                         break Err(e);
@@ -324,7 +331,12 @@ impl Executor<'_> {
                     if let Some(rec) = &mut rec {
                         let ts = timestamp(rec.clk(), SLOT_MEM);
                         let prev_ts = rec.touch(aligned, word, ts);
-                        mem_access = MemoryAccess { addr: aligned, value: word, prev_value: word, prev_ts };
+                        mem_access = MemoryAccess {
+                            addr: aligned,
+                            value: word,
+                            prev_value: word,
+                            prev_ts,
+                        };
                     }
                     load_extend(width, signed, word, addr)
                 }
@@ -341,11 +353,21 @@ impl Executor<'_> {
                     if let Some(rec) = &mut rec {
                         let ts = timestamp(rec.clk(), SLOT_MEM);
                         let prev_ts = rec.touch(aligned, old, ts);
-                        mem_access = MemoryAccess { addr: aligned, value: new, prev_value: old, prev_ts };
+                        mem_access = MemoryAccess {
+                            addr: aligned,
+                            value: new,
+                            prev_value: old,
+                            prev_ts,
+                        };
                     }
                     0
                 }
-                Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
+                Opcode::Beq
+                | Opcode::Bne
+                | Opcode::Blt
+                | Opcode::Bge
+                | Opcode::Bltu
+                | Opcode::Bgeu => {
                     if branch_taken(insn.opcode, a, b) {
                         next = pc.wrapping_add(imm);
                         if next & 3 != 0 {
@@ -381,22 +403,34 @@ impl Executor<'_> {
                     Err(e) => break Err(e),
                 },
             };
-            let rd_val = if rd == 0 { 0 } else { rd_val };
             if let Some(rec) = &mut rec {
+                let op = insn.opcode;
                 let clk = rec.clk();
-                let step = Step {
+                let mut step = Step {
                     pc,
-                    rs1_val: a,
-                    rs2_val: b,
-                    rd_val,
-                    rs1_prev_ts: std::mem::replace(&mut rec.reg_ts[rs1], timestamp(clk, SLOT_RS1)),
-                    rs2_prev_ts: std::mem::replace(&mut rec.reg_ts[rs2], timestamp(clk, SLOT_RS2)),
-                    rd_prev_ts: std::mem::replace(&mut rec.reg_ts[rd], timestamp(clk, SLOT_RD)),
-                    rd_prev_val: self.regs[rd],
                     mem: mem_access,
+                    ..Step::default()
                 };
+                if op.reads_rs1() {
+                    step.rs1_val = a;
+                    step.rs1_prev_ts =
+                        std::mem::replace(&mut rec.reg_ts[rs1], timestamp(clk, SLOT_RS1));
+                }
+                if op.reads_rs2() {
+                    step.rs2_val = b;
+                    step.rs2_prev_ts =
+                        std::mem::replace(&mut rec.reg_ts[rs2], timestamp(clk, SLOT_RS2));
+                }
+                if op.writes_rd() && halted.is_none() {
+                    step.rd_val = rd_val;
+                    step.rd_prev_val = self.regs[rd];
+                    step.rd_prev_ts =
+                        std::mem::replace(&mut rec.reg_ts[rd], timestamp(clk, SLOT_RD));
+                }
                 rec.steps.push(step);
             }
+            // x0 is never written: instructions that write x0 name the sink register, and
+            // those without a destination have rd = 0 and rd_val = 0.
             self.regs[rd] = rd_val;
             self.cycle += 1;
             pc = next;
@@ -439,6 +473,10 @@ impl Executor<'_> {
                 }
                 if let Some(rec) = rec {
                     let clk = rec.clk();
+                    let a1_prev_ts = std::mem::replace(
+                        &mut rec.reg_ts[vouch_abi::reg::A1],
+                        timestamp(clk, SLOT_MEM),
+                    );
                     for (i, &word) in digest.iter().enumerate() {
                         prev_ts[i] = rec.touch(a1 + 4 * i as u32, word, timestamp(clk, SLOT_MEM));
                     }
@@ -448,6 +486,7 @@ impl Executor<'_> {
                         digest_addr: a1,
                         digest,
                         prev_ts,
+                        a1_prev_ts,
                     });
                 }
                 for (i, word) in digest.iter().enumerate() {
@@ -465,7 +504,9 @@ impl Executor<'_> {
             }
             syscall::INPUT_REMAINING => {
                 let left = self.input.len().saturating_sub(self.input_pos);
-                Ok(SyscallOutcome::Continue(u32::try_from(left).unwrap_or(u32::MAX)))
+                Ok(SyscallOutcome::Continue(
+                    u32::try_from(left).unwrap_or(u32::MAX),
+                ))
             }
             syscall::COMMIT => {
                 let bytes = self.guest_bytes(pc, "COMMIT", a0, a1)?;
@@ -511,10 +552,16 @@ impl Executor<'_> {
     }
 
     /// Copy `len` guest bytes at `ptr`, for syscalls that read buffers on the host side only.
-    fn guest_bytes(&self, pc: u32, syscall: &'static str, ptr: u32, len: u32) -> Result<Vec<u8>, ExecError> {
-        let end = ptr.checked_add(len).filter(|&end| {
-            len == 0 || (ptr >= GUEST_MIN_ADDR && end <= GUEST_MAX_ADDR)
-        });
+    fn guest_bytes(
+        &self,
+        pc: u32,
+        syscall: &'static str,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Vec<u8>, ExecError> {
+        let end = ptr
+            .checked_add(len)
+            .filter(|&end| len == 0 || (ptr >= GUEST_MIN_ADDR && end <= GUEST_MAX_ADDR));
         if end.is_none() {
             return Err(ExecError::BadSyscall {
                 pc,
@@ -553,9 +600,9 @@ impl Executor<'_> {
             end_pc: self.pc,
             steps: rec.steps,
             halt: rec.halt,
-            regs_init: rec.regs_init,
-            regs_final: self.regs,
-            regs_final_ts: rec.reg_ts,
+            regs_init: rec.regs_init.to_vec(),
+            regs_final: self.regs.to_vec(),
+            regs_final_ts: rec.reg_ts.to_vec(),
             touched,
         }
     }
@@ -575,9 +622,18 @@ fn check_data_addr(pc: u32, addr: u32, width: u32, kind: AccessKind) -> Result<(
 #[cold]
 fn data_fault(pc: u32, addr: u32, width: u32, kind: AccessKind) -> ExecError {
     if addr & (width - 1) != 0 {
-        ExecError::MisalignedAccess { pc, addr, width, kind }
+        ExecError::MisalignedAccess {
+            pc,
+            addr,
+            width,
+            kind,
+        }
     } else if (HEAP_END..STACK_BOTTOM).contains(&addr) {
-        ExecError::StackOverflow { pc, addr, stack_kib: STACK_SIZE / 1024 }
+        ExecError::StackOverflow {
+            pc,
+            addr,
+            stack_kib: STACK_SIZE / 1024,
+        }
     } else {
         ExecError::OutOfBounds { pc, addr, kind }
     }

@@ -60,14 +60,16 @@ impl Memory {
     /// Store a word at aligned address `addr`.
     #[inline(always)]
     pub fn store(&mut self, addr: u32, value: u32) {
-        let page = self.pages[(addr / PAGE_SIZE) as usize].get_or_insert_with(|| Box::new([0; PAGE_WORDS]));
+        let page = self.pages[(addr / PAGE_SIZE) as usize]
+            .get_or_insert_with(|| Box::new([0; PAGE_WORDS]));
         page[((addr % PAGE_SIZE) / 4) as usize] = value;
     }
 
     /// Replace the word at `addr`, returning the old value.
     #[inline(always)]
     pub fn replace(&mut self, addr: u32, value: u32) -> u32 {
-        let page = self.pages[(addr / PAGE_SIZE) as usize].get_or_insert_with(|| Box::new([0; PAGE_WORDS]));
+        let page = self.pages[(addr / PAGE_SIZE) as usize]
+            .get_or_insert_with(|| Box::new([0; PAGE_WORDS]));
         std::mem::replace(&mut page[((addr % PAGE_SIZE) / 4) as usize], value)
     }
 

@@ -39,6 +39,7 @@ pub struct Program {
     code_base: u32,
     code: Vec<u32>,
     decoded: Vec<Result<Instruction, DecodeError>>,
+    canonical: Vec<Result<Instruction, DecodeError>>,
     image: Vec<(u32, u32)>,
     image_end: u32,
     symbols: Vec<Symbol>,
@@ -167,7 +168,7 @@ impl Program {
             })
         };
         let code: Vec<u32> = (code_base..code_end).step_by(4).map(word_at).collect();
-        let decoded = code
+        let decoded: Vec<Result<Instruction, DecodeError>> = code
             .iter()
             .enumerate()
             .map(|(i, &w)| {
@@ -194,6 +195,10 @@ impl Program {
             entry,
             code_base,
             code,
+            canonical: decoded
+                .iter()
+                .map(|d| d.map(Instruction::canonical))
+                .collect(),
             decoded,
             image,
             image_end,
@@ -219,6 +224,12 @@ impl Program {
     /// The decoded ROM, parallel to [`Self::code`].
     pub fn decoded(&self) -> &[Result<Instruction, DecodeError>] {
         &self.decoded
+    }
+
+    /// The ROM in the canonical form the executor and prover run (see
+    /// [`Instruction::canonical`]): writes to x0 go to the sink register, FENCE is a no-op ADDI.
+    pub fn canonical(&self) -> &[Result<Instruction, DecodeError>] {
+        &self.canonical
     }
 
     /// The instruction at `pc`, if `pc` is an aligned address inside the ROM.

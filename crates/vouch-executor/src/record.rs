@@ -4,7 +4,11 @@
 //! the `i`-th step (0-based) runs at clock `clk = i + 1` and performs its accesses at
 //! `4 * clk + slot`, with slot 0 = read `rs1`, 1 = read `rs2`, 2 = memory (load, store, or
 //! HALT's digest reads), 3 = write `rd`. Timestamp 0 means "initial value of the segment".
-//! Every step accesses `rs1`, `rs2` and `rd` (x0 when the instruction has no such operand).
+//! A step accesses exactly the registers its canonical instruction uses
+//! (`Opcode::reads_rs1/reads_rs2/writes_rd`); the fields of an access a step does not make are
+//! zero. Writes to x0 go to the sink register 32 (`vouch_isa::REG_SINK`), so x0 is never
+//! written. `HALT` reads `a7` (slot 0), `a0` (slot 1), `a1` and the digest (slot 2), and writes
+//! nothing.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +46,7 @@ pub struct Step {
     pub pc: u32,
     pub rs1_val: u32,
     pub rs2_val: u32,
-    /// The value written to `rd` (0 when `rd` is x0).
+    /// The value written to `rd` (which is the sink register when the instruction names x0).
     pub rd_val: u32,
     pub rs1_prev_ts: u32,
     pub rs2_prev_ts: u32,
@@ -64,6 +68,8 @@ pub struct HaltEvent {
     pub digest: [u32; 8],
     /// Previous-access timestamps of the eight digest words.
     pub prev_ts: [u32; 8],
+    /// Previous-access timestamp of `a1` (read at slot 2).
+    pub a1_prev_ts: u32,
 }
 
 /// A memory word accessed in a segment: its value at the start and the end of the segment.
@@ -91,12 +97,12 @@ pub struct SegmentRecord {
     pub steps: Vec<Step>,
     /// Present only in the last segment, which ends in `HALT`.
     pub halt: Option<HaltEvent>,
-    /// Registers at the start of the segment.
-    pub regs_init: [u32; 32],
+    /// Registers at the start of the segment (`NUM_REGS` entries: x0..x31 and the sink).
+    pub regs_init: Vec<u32>,
     /// Registers at the end of the segment.
-    pub regs_final: [u32; 32],
+    pub regs_final: Vec<u32>,
     /// Timestamp of each register's last access in the segment (0 if none).
-    pub regs_final_ts: [u32; 32],
+    pub regs_final_ts: Vec<u32>,
     /// Every memory word the segment accessed, sorted by address.
     pub touched: Vec<TouchedWord>,
 }

@@ -37,8 +37,8 @@ fn initial_memory(program: &Program) -> Mem {
 /// Replay `seg` from `mem` (the memory at its start, updated to the memory at its end) and
 /// check every timestamp and value of the record.
 fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
-    let mut regs = seg.regs_init;
-    let mut reg_ts = [0u32; 32];
+    let mut regs = seg.regs_init.clone();
+    let mut reg_ts = vec![0u32; vouch_isa::NUM_REGS];
     let mut mem_ts: BTreeMap<u32, u32> = BTreeMap::new();
     let mut init: BTreeMap<u32, u32> = BTreeMap::new();
     let mut pc = seg.start_pc;
@@ -54,22 +54,40 @@ fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
             seg.index, step.pc
         );
         assert_eq!(step.pc, pc, "{ctx}: pc chains");
-        let insn = program.instruction_at(pc).unwrap().unwrap();
+        let insn = program.instruction_at(pc).unwrap().unwrap().canonical();
+        let op = insn.opcode;
         let (rs1, rs2, rd) = (insn.rs1 as usize, insn.rs2 as usize, insn.rd as usize);
+        let is_halt = op == Opcode::Ecall && regs[17] == syscall::HALT;
 
-        assert_eq!(step.rs1_val, regs[rs1], "{ctx}: rs1 value");
-        assert_eq!(step.rs1_prev_ts, reg_ts[rs1], "{ctx}: rs1 prev_ts");
-        reg_ts[rs1] = ts(clk, SLOT_RS1);
-        assert_eq!(step.rs2_val, regs[rs2], "{ctx}: rs2 value");
-        assert_eq!(step.rs2_prev_ts, reg_ts[rs2], "{ctx}: rs2 prev_ts");
-        reg_ts[rs2] = ts(clk, SLOT_RS2);
+        if op.reads_rs1() {
+            assert_eq!(step.rs1_val, regs[rs1], "{ctx}: rs1 value");
+            assert_eq!(step.rs1_prev_ts, reg_ts[rs1], "{ctx}: rs1 prev_ts");
+            reg_ts[rs1] = ts(clk, SLOT_RS1);
+        } else {
+            assert_eq!(
+                (step.rs1_val, step.rs1_prev_ts),
+                (0, 0),
+                "{ctx}: no rs1 access"
+            );
+        }
+        if op.reads_rs2() {
+            assert_eq!(step.rs2_val, regs[rs2], "{ctx}: rs2 value");
+            assert_eq!(step.rs2_prev_ts, reg_ts[rs2], "{ctx}: rs2 prev_ts");
+            reg_ts[rs2] = ts(clk, SLOT_RS2);
+        } else {
+            assert_eq!(
+                (step.rs2_val, step.rs2_prev_ts),
+                (0, 0),
+                "{ctx}: no rs2 access"
+            );
+        }
 
-        let addr = step.rs1_val.wrapping_add(insn.imm);
-        if insn.opcode.load_width().is_some() || insn.opcode.store_width().is_some() {
+        let addr = regs[rs1].wrapping_add(insn.imm);
+        if op.load_width().is_some() || op.store_width().is_some() {
             let m = step.mem;
             assert_eq!(m.addr, addr & !3, "{ctx}: aligned address");
             assert_eq!(m.prev_value, get(mem, m.addr), "{ctx}: prev_value");
-            if insn.opcode.load_width().is_some() {
+            if op.load_width().is_some() {
                 assert_eq!(m.value, m.prev_value, "{ctx}: loads do not change memory");
             }
             let prev = touch(mem, m.addr, ts(clk, SLOT_MEM), &mut mem_ts);
@@ -78,10 +96,12 @@ fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
         } else {
             assert_eq!(step.mem, Default::default(), "{ctx}: no memory access");
         }
-        if insn.opcode == Opcode::Ecall && step.rs1_val == syscall::HALT {
+        if is_halt {
             let halt = seg.halt.expect("HALT step has a halt event");
             assert_eq!(halt.clk, clk, "{ctx}: halt clk");
             assert_eq!(halt.digest_addr, regs[11], "{ctx}: digest pointer from a1");
+            assert_eq!(halt.a1_prev_ts, reg_ts[11], "{ctx}: a1 prev_ts");
+            reg_ts[11] = ts(clk, SLOT_MEM);
             for w in 0..8 {
                 let a = halt.digest_addr + 4 * w as u32;
                 assert_eq!(halt.digest[w], get(mem, a), "{ctx}: digest word {w}");
@@ -91,21 +111,28 @@ fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
             assert_eq!(i + 1, seg.steps.len(), "HALT is the last step");
         }
 
-        assert_eq!(step.rd_prev_val, regs[rd], "{ctx}: rd prev value");
-        assert_eq!(step.rd_prev_ts, reg_ts[rd], "{ctx}: rd prev_ts");
-        reg_ts[rd] = ts(clk, SLOT_RD);
-        if rd == 0 {
-            assert_eq!(step.rd_val, 0, "{ctx}: x0 stays zero");
+        if op.writes_rd() && !is_halt {
+            assert_ne!(rd, 0, "{ctx}: x0 is never written");
+            assert_eq!(step.rd_prev_val, regs[rd], "{ctx}: rd prev value");
+            assert_eq!(step.rd_prev_ts, reg_ts[rd], "{ctx}: rd prev_ts");
+            reg_ts[rd] = ts(clk, SLOT_RD);
+            regs[rd] = step.rd_val;
+        } else {
+            assert_eq!(
+                (step.rd_val, step.rd_prev_ts),
+                (0, 0),
+                "{ctx}: no rd access"
+            );
         }
-        regs[rd] = step.rd_val;
+        assert_eq!(regs[0], 0, "{ctx}: x0 stays zero");
 
-        pc = match insn.opcode {
+        pc = match op {
             Opcode::Jal => pc.wrapping_add(insn.imm),
             Opcode::Jalr => step.rs1_val.wrapping_add(insn.imm) & !1,
             op if op.is_branch() && branch_taken(op, step.rs1_val, step.rs2_val) => {
                 pc.wrapping_add(insn.imm)
             }
-            Opcode::Ecall if step.rs1_val == syscall::HALT => pc,
+            Opcode::Ecall if is_halt => pc,
             _ => pc.wrapping_add(4),
         };
     }
@@ -150,20 +177,20 @@ fn timestamps_of_a_small_program_by_hand() {
     let exec = run_ok(&p);
     let seg = only_segment(&exec);
     assert_eq!(seg.steps.len(), 12);
-    // [rs1_prev_ts, rs2_prev_ts, mem.prev_ts, rd_prev_ts] of clk 1..=7. Instructions without
-    // an rs2 (or rd) access x0 in that slot, so x0's timestamps chain too.
+    // [rs1_prev_ts, rs2_prev_ts, mem.prev_ts, rd_prev_ts] of clk 1..=7; an access the
+    // instruction does not make reads as 0.
     let got: Vec<[u32; 4]> = seg.steps[..7]
         .iter()
         .map(|s| [s.rs1_prev_ts, s.rs2_prev_ts, s.mem.prev_ts, s.rd_prev_ts])
         .collect();
     let want: [[u32; 4]; 7] = [
-        [0, 4, 0, 0],     // clk 1 lui t1:         x0 (->4), x0 (4->5), t1 (->7)
-        [5, 8, 0, 0],     // clk 2 addi t0,x0,7:   x0 (5->8), x0 (8->9), t0 (->11)
-        [7, 11, 0, 9],    // clk 3 sw t0,0(t1):    t1 (7->12), t0 (11->13), mem (->14), x0 (9->15)
-        [12, 15, 14, 0],  // clk 4 lw t2,0(t1):    t1 (12->16), x0 (15->17), mem (14->18), t2 (->19)
-        [13, 19, 0, 20],  // clk 5 add t0,t0,t2:   t0 (13->20), t2 (19->21), t0 (20->23)
-        [16, 23, 0, 17], // clk 6 sw t0,4(t1):    t1 (16->24), t0 (23->25), mem' (->26), x0 (17->27)
-        [24, 27, 18, 21], // clk 7 lw t2,0(t1):    t1 (24->28), x0 (27->29), mem (18->30), t2 (21->31)
+        [0, 0, 0, 0],    // clk 1 lui t1:         t1 (->7)
+        [0, 0, 0, 0],    // clk 2 addi t0,x0,7:   x0 (->8), t0 (->11)
+        [7, 11, 0, 0],   // clk 3 sw t0,0(t1):    t1 (7->12), t0 (11->13), mem (->14)
+        [12, 0, 14, 0],  // clk 4 lw t2,0(t1):    t1 (12->16), mem (14->18), t2 (->19)
+        [13, 19, 0, 20], // clk 5 add t0,t0,t2:   t0 (13->20), t2 (19->21), t0 (20->23)
+        [16, 23, 0, 0],  // clk 6 sw t0,4(t1):    t1 (16->24), t0 (23->25), mem' (->26)
+        [24, 0, 18, 21], // clk 7 lw t2,0(t1):    t1 (24->28), mem (18->30), t2 (21->31)
     ];
     assert_eq!(got, want);
     // Values.

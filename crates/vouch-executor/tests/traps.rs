@@ -373,7 +373,7 @@ fn input_syscalls_read_words_and_count_what_is_left() {
     p.halt(0);
     let input = vec![1, 2, 3, 4, 5, 6];
     let exec = run_with(&p, input, recording()).unwrap();
-    let r = only_segment(&exec).regs_final;
+    let r = only_segment(&exec).regs_final.clone();
     assert_eq!(r[18..24], [6, 0x0403_0201, 2, 0x0605, 0, 0]);
 }
 

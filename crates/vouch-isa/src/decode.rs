@@ -189,14 +189,23 @@ mod tests {
         // Encodings from the GNU assembler.
         let cases: &[(u32, Instruction)] = &[
             (0x00a5_0513, Instruction::new(Opcode::Addi, 10, 10, 0, 10)), // addi a0,a0,10
-            (0xfff0_0293, Instruction::new(Opcode::Addi, 5, 0, 0, u32::MAX)), // li t0,-1
+            (
+                0xfff0_0293,
+                Instruction::new(Opcode::Addi, 5, 0, 0, u32::MAX),
+            ), // li t0,-1
             (0x40b5_0533, Instruction::new(Opcode::Sub, 10, 10, 11, 0)),  // sub a0,a0,a1
             (0x02b5_4533, Instruction::new(Opcode::Div, 10, 10, 11, 0)),  // div a0,a0,a1
             (0x4015_d593, Instruction::new(Opcode::Srai, 11, 11, 0, 1)),  // srai a1,a1,1
             (0x0000_1537, Instruction::new(Opcode::Lui, 10, 0, 0, 0x1000)), // lui a0,1
-            (0xffc5_2503, Instruction::new(Opcode::Lw, 10, 10, 0, (-4i32) as u32)), // lw a0,-4(a0)
+            (
+                0xffc5_2503,
+                Instruction::new(Opcode::Lw, 10, 10, 0, (-4i32) as u32),
+            ), // lw a0,-4(a0)
             (0x00b5_2223, Instruction::new(Opcode::Sw, 0, 10, 11, 4)),    // sw a1,4(a0)
-            (0xfeb5_1ee3, Instruction::new(Opcode::Bne, 0, 10, 11, (-4i32) as u32)), // bne a0,a1,-4
+            (
+                0xfeb5_1ee3,
+                Instruction::new(Opcode::Bne, 0, 10, 11, (-4i32) as u32),
+            ), // bne a0,a1,-4
             (0x0080_00ef, Instruction::new(Opcode::Jal, 1, 0, 0, 8)),     // jal ra,8
             (0x0000_8067, Instruction::new(Opcode::Jalr, 0, 1, 0, 0)),    // ret
             (0x0ff0_000f, Instruction::new(Opcode::Fence, 0, 0, 0, 0)),   // fence
@@ -225,7 +234,11 @@ mod tests {
             0x02b5_053b, // mulw (RV64)
             0x0000_2067, // jalr with funct3 = 2
         ] {
-            assert_eq!(decode(word), Err(DecodeError::Illegal(word)), "0x{word:08x}");
+            assert_eq!(
+                decode(word),
+                Err(DecodeError::Illegal(word)),
+                "0x{word:08x}"
+            );
         }
     }
 
@@ -267,6 +280,8 @@ mod canonical_tests {
         assert!(Opcode::Sw.reads_rs2() && !Opcode::Sw.writes_rd());
         assert!(!Opcode::Jal.reads_rs1() && !Opcode::Lui.reads_rs1());
         assert!(Opcode::Jalr.reads_rs1() && !Opcode::Jalr.reads_rs2());
-        assert!(Opcode::Ecall.reads_rs1() && Opcode::Ecall.reads_rs2() && Opcode::Ecall.writes_rd());
+        assert!(
+            Opcode::Ecall.reads_rs1() && Opcode::Ecall.reads_rs2() && Opcode::Ecall.writes_rd()
+        );
     }
 }

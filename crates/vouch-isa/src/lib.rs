@@ -328,7 +328,10 @@ impl Instruction {
     pub const fn canonical(self) -> Self {
         match self.opcode {
             Opcode::Fence => Instruction::new(Opcode::Addi, REG_SINK, 0, 0, 0),
-            op if op.writes_rd() && self.rd == 0 => Instruction { rd: REG_SINK, ..self },
+            op if op.writes_rd() && self.rd == 0 => Instruction {
+                rd: REG_SINK,
+                ..self
+            },
             _ => self,
         }
     }

@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(load_extend(MemWidth::Half, false, w, 0x102), 0x80ff);
         assert_eq!(load_extend(MemWidth::Word, false, w, 0x100), w);
         assert_eq!(store_merge(MemWidth::Byte, w, 0xaabb, 0x101), 0x80ff_bb01);
-        assert_eq!(store_merge(MemWidth::Half, w, 0xaabb_ccdd, 0x102), 0xccdd_7f01);
+        assert_eq!(
+            store_merge(MemWidth::Half, w, 0xaabb_ccdd, 0x102),
+            0xccdd_7f01
+        );
         assert_eq!(store_merge(MemWidth::Word, w, 5, 0x100), 5);
     }
 }

@@ -45,8 +45,8 @@ pub fn only_segment(exec: &Execution) -> &SegmentRecord {
 }
 
 /// Registers when the program halted.
-pub fn final_regs(asm: &Asm) -> [u32; 32] {
-    only_segment(&run_ok(asm)).regs_final
+pub fn final_regs(asm: &Asm) -> Vec<u32> {
+    only_segment(&run_ok(asm)).regs_final.clone()
 }
 
 /// The value of the memory word at `addr` at the end of a one-segment run, if it was touched.
