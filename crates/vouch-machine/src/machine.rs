@@ -1,0 +1,222 @@
+//! The machine: its chips in a fixed order, as one AIR type for the batch prover.
+
+use std::sync::Arc;
+
+use vouch_stark::air::{Air, AirBuilder, BaseAir, InteractionBuilder};
+use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::Val;
+
+use crate::chips::{alu, boundary, bytes, halt, image, program, range, segment};
+
+/// An AIR builder the machine's chips can evaluate against.
+pub trait MachineBuilder: AirBuilder<F = Val> + InteractionBuilder {}
+impl<T: AirBuilder<F = Val> + InteractionBuilder> MachineBuilder for T {}
+
+/// One row of the program ROM, in the canonical form the chips look up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RomRow {
+    pub pc: u32,
+    /// `vouch_isa::Opcode as u32`, or [`program::INVALID_OPCODE`] for an illegal word.
+    pub opcode: u32,
+    pub rd: u32,
+    pub rs1: u32,
+    pub rs2: u32,
+    pub imm: u32,
+}
+
+/// The program-specific preprocessed data: what the verifying key commits to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgramTables {
+    /// The ROM, one row per code word, in address order.
+    pub rom: Vec<RomRow>,
+    /// Initial values of registers (addresses 0..=32) and of the non-zero image words, sorted
+    /// by address.
+    pub image: Vec<(u32, u32)>,
+    /// The entry point.
+    pub entry: u32,
+}
+
+/// The chips, in the order they appear in every proof. The verifier relies on this order:
+/// a proof with a table missing, added or moved does not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChipKind {
+    Program,
+    Image,
+    Boundary,
+    Segment,
+    Range16,
+    Bytes,
+    AluReg,
+    AluImm,
+    Halt,
+}
+
+impl ChipKind {
+    /// Every chip, in proof order.
+    pub const ALL: [ChipKind; 9] = [
+        ChipKind::Program,
+        ChipKind::Image,
+        ChipKind::Boundary,
+        ChipKind::Segment,
+        ChipKind::Range16,
+        ChipKind::Bytes,
+        ChipKind::AluReg,
+        ChipKind::AluImm,
+        ChipKind::Halt,
+    ];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChipKind::Program => "program",
+            ChipKind::Image => "image",
+            ChipKind::Boundary => "memory-boundary",
+            ChipKind::Segment => "segment",
+            ChipKind::Range16 => "range16",
+            ChipKind::Bytes => "bytes",
+            ChipKind::AluReg => "alu",
+            ChipKind::AluImm => "alu-imm",
+            ChipKind::Halt => "halt",
+        }
+    }
+
+    /// Position in the proof.
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|&k| k == self).unwrap_or(usize::MAX)
+    }
+}
+
+/// One chip as an AIR. All chips share this type so that one batch proof holds them all.
+#[derive(Clone, Debug)]
+pub enum MachineAir {
+    Program(program::ProgramChip),
+    Image(image::ImageChip),
+    Boundary(boundary::BoundaryChip),
+    Segment(segment::SegmentChip),
+    Range16(range::Range16Chip),
+    Bytes(bytes::BytesChip),
+    Alu(alu::AluChip),
+    Halt(halt::HaltChip),
+}
+
+macro_rules! dispatch {
+    ($self:expr, $chip:ident => $body:expr) => {
+        match $self {
+            MachineAir::Program($chip) => $body,
+            MachineAir::Image($chip) => $body,
+            MachineAir::Boundary($chip) => $body,
+            MachineAir::Segment($chip) => $body,
+            MachineAir::Range16($chip) => $body,
+            MachineAir::Bytes($chip) => $body,
+            MachineAir::Alu($chip) => $body,
+            MachineAir::Halt($chip) => $body,
+        }
+    };
+}
+
+impl BaseAir<Val> for MachineAir {
+    fn width(&self) -> usize {
+        dispatch!(self, c => BaseAir::<Val>::width(c))
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
+        dispatch!(self, c => BaseAir::<Val>::preprocessed_trace(c))
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        dispatch!(self, c => BaseAir::<Val>::preprocessed_width(c))
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        dispatch!(self, c => BaseAir::<Val>::main_next_row_columns(c))
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        dispatch!(self, c => BaseAir::<Val>::preprocessed_next_row_columns(c))
+    }
+
+    fn num_public_values(&self) -> usize {
+        crate::public::NUM_PUBLIC_VALUES
+    }
+}
+
+impl<AB: MachineBuilder> Air<AB> for MachineAir {
+    fn eval(&self, builder: &mut AB) {
+        dispatch!(self, c => Air::<AB>::eval(c, builder))
+    }
+}
+
+/// The machine for one program: its chips, in [`ChipKind::ALL`] order.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    airs: Vec<MachineAir>,
+}
+
+impl Machine {
+    /// The machine with the program's preprocessed tables, as the prover (and key generation)
+    /// needs it.
+    pub fn new(tables: Arc<ProgramTables>) -> Self {
+        Self::build(Some(tables), None)
+    }
+
+    /// The machine as the verifier needs it: constraints and widths, no table contents. The
+    /// heights of the program-specific preprocessed tables come from the verifying key.
+    pub fn for_verifier(rom_rows: usize, image_rows: usize) -> Self {
+        Self::build(None, Some((rom_rows, image_rows)))
+    }
+
+    fn build(tables: Option<Arc<ProgramTables>>, sizes: Option<(usize, usize)>) -> Self {
+        let airs = ChipKind::ALL
+            .iter()
+            .map(|kind| match kind {
+                ChipKind::Program => MachineAir::Program(program::ProgramChip::new(
+                    tables.clone(),
+                    sizes.map(|s| s.0),
+                )),
+                ChipKind::Image => {
+                    MachineAir::Image(image::ImageChip::new(tables.clone(), sizes.map(|s| s.1)))
+                }
+                ChipKind::Boundary => MachineAir::Boundary(boundary::BoundaryChip),
+                ChipKind::Segment => MachineAir::Segment(segment::SegmentChip),
+                ChipKind::Range16 => MachineAir::Range16(range::Range16Chip),
+                ChipKind::Bytes => MachineAir::Bytes(bytes::BytesChip),
+                ChipKind::AluReg => MachineAir::Alu(alu::AluChip { imm: false }),
+                ChipKind::AluImm => MachineAir::Alu(alu::AluChip { imm: true }),
+                ChipKind::Halt => MachineAir::Halt(halt::HaltChip),
+            })
+            .collect();
+        Self { airs }
+    }
+
+    /// The chips' AIRs, in proof order.
+    pub fn airs(&self) -> &[MachineAir] {
+        &self.airs
+    }
+
+    /// Trace heights of the preprocessed tables whose height is fixed by the program or the
+    /// machine (`None` for chips whose height the execution chooses).
+    pub fn fixed_heights(&self) -> Vec<Option<usize>> {
+        self.airs
+            .iter()
+            .map(|air| match air {
+                MachineAir::Program(c) => Some(c.height()),
+                MachineAir::Image(c) => Some(c.height()),
+                MachineAir::Range16(_) => Some(range::HEIGHT),
+                MachineAir::Bytes(_) => Some(bytes::HEIGHT),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The smallest trace height the machine uses for any table: the zero-knowledge PCS needs at
+/// least `2 * (4 + queries)` rows to hide a table, and tiny tables cost nothing.
+pub const MIN_HEIGHT: usize = 1 << MIN_LOG_HEIGHT;
+
+/// log2 of [`MIN_HEIGHT`].
+pub const MIN_LOG_HEIGHT: usize = 8;
+
+/// The height of a table with `rows` rows: the next power of two, at least [`MIN_HEIGHT`].
+pub fn padded_height(rows: usize) -> usize {
+    rows.next_power_of_two().max(MIN_HEIGHT)
+}

@@ -1,0 +1,145 @@
+//! Trace generation: from the executor's [`SegmentRecord`] to one trace matrix per chip.
+//!
+//! Steps are dispatched to chips by opcode; each chip fills its rows and counts the lookups it
+//! makes into the shared tables (ROM, range, bytes), whose multiplicity columns are filled last.
+
+mod counts;
+mod tables;
+
+use std::sync::Arc;
+
+use vouch_executor::{Program, SegmentRecord, Step};
+use vouch_isa::{Instruction, Opcode};
+use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::par::*;
+use vouch_stark::Val;
+
+pub use counts::LookupCounts;
+pub use tables::program_tables;
+
+use crate::chips::{alu, boundary, halt, segment};
+use crate::gadgets::memory::MAX_SEGMENT_CYCLES;
+use crate::machine::{ChipKind, ProgramTables};
+use crate::public::SegmentStatement;
+
+/// Why a segment's record cannot become a trace.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    /// The segment is longer than the machine proves in one piece.
+    #[error("segment of {0} cycles exceeds the largest provable segment (2^22 cycles)")]
+    TooLong(usize),
+    /// The record names a pc outside the ROM or an illegal instruction.
+    #[error("the record executes no valid instruction at pc 0x{0:08x}")]
+    BadInstruction(u32),
+    /// An instruction the machine has no chip for yet.
+    #[error("the prover cannot prove `{}` instructions yet", .0.mnemonic())]
+    Unsupported(Opcode),
+}
+
+/// One executed instruction, as a chip sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct InstrEvent<'a> {
+    pub clk: u32,
+    pub step: &'a Step,
+    /// The canonical instruction (see `vouch_isa::Instruction::canonical`).
+    pub insn: Instruction,
+}
+
+/// A segment's traces, in `ChipKind::ALL` order, and the statement they prove.
+#[derive(Debug)]
+pub struct SegmentTraces {
+    pub traces: Vec<RowMajorMatrix<Val>>,
+    pub statement: SegmentStatement,
+}
+
+/// The chip that proves `insn` (given the syscall number `a7` for ECALL).
+fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
+    use Opcode::*;
+    Ok(match insn.opcode {
+        Add | Sub | Slt | Sltu => ChipKind::AluReg,
+        Addi | Slti | Sltiu => ChipKind::AluImm,
+        Ecall if a7 == vouch_abi::syscall::HALT => ChipKind::Halt,
+        op => return Err(TraceError::Unsupported(op)),
+    })
+}
+
+/// Build every chip's trace for one segment.
+pub fn generate(
+    program: &Program,
+    tables: &Arc<ProgramTables>,
+    record: &SegmentRecord,
+    journal_digest: [u8; 32],
+) -> Result<SegmentTraces, TraceError> {
+    if record.steps.len() > MAX_SEGMENT_CYCLES {
+        return Err(TraceError::TooLong(record.steps.len()));
+    }
+    // Dispatch steps to chips.
+    let mut per_chip: Vec<Vec<InstrEvent<'_>>> = vec![Vec::new(); ChipKind::ALL.len()];
+    for (i, step) in record.steps.iter().enumerate() {
+        let insn = program
+            .instruction_at(step.pc)
+            .and_then(Result::ok)
+            .ok_or(TraceError::BadInstruction(step.pc))?
+            .canonical();
+        let kind = chip_for(&insn, step.rs1_val)?;
+        per_chip[kind.index()].push(InstrEvent {
+            clk: i as u32 + 1,
+            step,
+            insn,
+        });
+    }
+
+    let rom_base = program.code_base();
+    let rom_len = tables.rom.len();
+    // Instruction chips, in parallel, each with its own lookup counts.
+    let generated: Vec<(ChipKind, RowMajorMatrix<Val>, LookupCounts)> = ChipKind::ALL
+        .par_iter()
+        .filter_map(|&kind| {
+            let mut counts = LookupCounts::new(rom_base, rom_len);
+            let events = &per_chip[kind.index()];
+            let trace = match kind {
+                ChipKind::AluReg => alu::generate_trace(alu::AluChip { imm: false }, events, &mut counts),
+                ChipKind::AluImm => alu::generate_trace(alu::AluChip { imm: true }, events, &mut counts),
+                ChipKind::Halt => halt::generate_trace(record, &mut counts),
+                ChipKind::Boundary => boundary::generate_trace(tables, record, &mut counts),
+                ChipKind::Segment => segment::generate_trace(),
+                _ => return None,
+            };
+            Some((kind, trace, counts))
+        })
+        .collect();
+
+    let mut counts = LookupCounts::new(rom_base, rom_len);
+    let mut traces: Vec<Option<RowMajorMatrix<Val>>> = vec![None; ChipKind::ALL.len()];
+    for (kind, trace, c) in generated {
+        counts.merge(&c);
+        traces[kind.index()] = Some(trace);
+    }
+    // The tables, from the counts.
+    traces[ChipKind::Program.index()] = Some(counts.program_trace(tables));
+    traces[ChipKind::Image.index()] = Some(tables::image_trace(tables));
+    traces[ChipKind::Range16.index()] = Some(counts.range16_trace());
+    traces[ChipKind::Bytes.index()] = Some(counts.bytes_trace());
+    let traces = traces
+        .into_iter()
+        .map(|t| t.unwrap_or_else(|| RowMajorMatrix::new(Vec::new(), 1)))
+        .collect();
+
+    let halt = record.halt;
+    let statement = SegmentStatement {
+        start_pc: record.start_pc,
+        end_pc: if halt.is_some() { 0 } else { record.end_pc },
+        end_clk: if halt.is_some() { 0 } else { record.steps.len() as u32 + 1 },
+        halted: halt.is_some(),
+        first_segment: record.index == 0,
+        exit_code: halt.map_or(0, |h| h.exit_code),
+        journal_digest: if halt.is_some() { journal_digest } else { [0; 32] },
+    };
+    Ok(SegmentTraces { traces, statement })
+}
+
+/// A matrix of `height` zero rows of `width` columns, to be filled row by row.
+pub(crate) fn zero_matrix(height: usize, width: usize) -> RowMajorMatrix<Val> {
+    use vouch_stark::field::PrimeCharacteristicRing;
+    RowMajorMatrix::new(vec![Val::ZERO; height * width], width)
+}

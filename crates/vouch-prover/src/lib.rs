@@ -1,0 +1,13 @@
+//! The vouch prover: from a program and an input to a [`Receipt`].
+//!
+//! [`ProvingKey::new`] commits to the program's preprocessed tables once (in both proof
+//! modes) and yields the [`VerifyingKey`] and so the [`ProgramId`]; [`ProvingKey::prove`]
+//! executes the program with recording on, builds every chip's trace and proves them in one
+//! batch STARK.
+
+mod key;
+mod prove;
+
+pub use key::ProvingKey;
+pub use prove::{Phase, ProveError, ProveOptions, ProveStats, Proven};
+pub use vouch_verifier::{ProgramId, Receipt, ReceiptProof, VerifyError, VerifyingKey};

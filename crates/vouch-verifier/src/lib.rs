@@ -1,0 +1,16 @@
+//! The vouch verifier: checks a [`Receipt`] against a [`ProgramId`].
+//!
+//! It depends on the machine's constraints and the STARK facade only — not on the executor or
+//! the prover — never panics on hostile bytes, and bounds every allocation by the receipt's
+//! size, which is itself bounded ([`MAX_RECEIPT_BYTES`]).
+//!
+//! What a valid receipt means: the program whose verifying key hashes to the program id, run
+//! from its entry point with its initial memory image and some private input, reached `HALT`
+//! with the receipt's exit code, having committed exactly the receipt's journal.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod receipt;
+mod verify;
+
+pub use receipt::{ProgramId, Receipt, ReceiptProof, VerifyingKey, MAX_RECEIPT_BYTES, RECEIPT_VERSION};
+pub use verify::VerifyError;
