@@ -26,7 +26,8 @@ impl InputArgs {
         }
         if let Some(h) = &self.input_hex {
             let h = h.trim().trim_start_matches("0x");
-            return hex::decode(h).map_err(|e| Failure(format!("--input-hex is not valid hex: {e}")));
+            return hex::decode(h)
+                .map_err(|e| Failure(format!("--input-hex is not valid hex: {e}")));
         }
         Ok(Vec::new())
     }

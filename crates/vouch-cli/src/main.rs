@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "vouch", version, about = "A zero-knowledge virtual machine for RISC-V programs")]
+#[command(
+    name = "vouch",
+    version,
+    about = "A zero-knowledge virtual machine for RISC-V programs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

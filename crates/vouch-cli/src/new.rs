@@ -19,20 +19,46 @@ pub struct NewArgs {
 /// `(path in the project, template)`.
 const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("template/Cargo.toml.tmpl")),
-    (".cargo/config.toml", include_str!("template/cargo-config.toml.tmpl")),
+    (
+        ".cargo/config.toml",
+        include_str!("template/cargo-config.toml.tmpl"),
+    ),
     (".gitignore", include_str!("template/gitignore.tmpl")),
     ("README.md", include_str!("template/README.md.tmpl")),
-    ("host/Cargo.toml", include_str!("template/host-Cargo.toml.tmpl")),
-    ("host/src/main.rs", include_str!("template/host-main.rs.tmpl")),
-    ("guest/Cargo.toml", include_str!("template/guest-Cargo.toml.tmpl")),
-    ("guest/.cargo/config.toml", include_str!("template/guest-cargo-config.toml.tmpl")),
-    ("guest/src/main.rs", include_str!("template/guest-main.rs.tmpl")),
+    (
+        "host/Cargo.toml",
+        include_str!("template/host-Cargo.toml.tmpl"),
+    ),
+    (
+        "host/src/main.rs",
+        include_str!("template/host-main.rs.tmpl"),
+    ),
+    (
+        "guest/Cargo.toml",
+        include_str!("template/guest-Cargo.toml.tmpl"),
+    ),
+    (
+        "guest/.cargo/config.toml",
+        include_str!("template/guest-cargo-config.toml.tmpl"),
+    ),
+    (
+        "guest/src/main.rs",
+        include_str!("template/guest-main.rs.tmpl"),
+    ),
 ];
 
 pub fn run(args: NewArgs) -> Result<(), Failure> {
     let dir = &args.dir;
-    if dir.exists() && dir.read_dir().map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure(format!("{} already exists and is not empty", dir.display())));
+    if dir.exists()
+        && dir
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Failure(format!(
+            "{} already exists and is not empty",
+            dir.display()
+        )));
     }
     let name = project_name(dir)?;
     let vouch_path = match args.vouch_path {
@@ -61,7 +87,10 @@ pub fn run(args: NewArgs) -> Result<(), Failure> {
             .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
     }
     println!("created {name} in {}", dir.display());
-    println!("  cd {} && cargo run --release -p {name}-host", dir.display());
+    println!(
+        "  cd {} && cargo run --release -p {name}-host",
+        dir.display()
+    );
     Ok(())
 }
 
@@ -73,7 +102,13 @@ fn project_name(dir: &Path) -> Result<String, Failure> {
         .ok_or_else(|| Failure(format!("{} has no usable name", dir.display())))?;
     let name: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
         return Err(Failure(format!("{raw:?} is not a valid project name")));

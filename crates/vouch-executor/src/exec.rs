@@ -461,7 +461,7 @@ impl Executor<'_> {
                     syscall: "HALT",
                     reason: reason.to_string(),
                 };
-                if a1 % 4 != 0 {
+                if a1 & 3 != 0 {
                     return Err(bad("journal digest pointer is not word-aligned"));
                 }
                 let mut digest = [0u32; 8];
@@ -647,7 +647,7 @@ impl RandomSource {
     fn new() -> Self {
         use std::hash::{BuildHasher, Hasher};
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(0x766f_7563_68);
+        h.write_u64(0x76_6f75_6368);
         Self(h.finish())
     }
 

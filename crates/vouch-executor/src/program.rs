@@ -234,7 +234,7 @@ impl Program {
 
     /// The instruction at `pc`, if `pc` is an aligned address inside the ROM.
     pub fn instruction_at(&self, pc: u32) -> Option<Result<Instruction, DecodeError>> {
-        if pc % 4 != 0 {
+        if pc & 3 != 0 {
             return None;
         }
         let idx = pc.checked_sub(self.code_base)? / 4;

@@ -63,6 +63,15 @@ pub struct ProveStats {
     pub tables: Vec<(&'static str, usize, usize, usize)>,
 }
 
+/// What a soundness test may change before proving.
+#[doc(hidden)]
+pub struct Tampering<'a> {
+    /// One trace per chip, in `ChipKind::ALL` order.
+    pub traces: &'a mut Vec<vouch_stark::matrix::RowMajorMatrix<vouch_stark::Val>>,
+    /// The public statement the proof is made for.
+    pub statement: &'a mut vouch_machine::public::SegmentStatement,
+}
+
 /// A receipt and how it was made.
 pub struct Proven {
     pub receipt: Receipt,
@@ -79,6 +88,32 @@ impl ProvingKey {
         input: &[u8],
         opts: &ProveOptions,
         progress: &dyn Fn(Phase),
+    ) -> Result<Proven, ProveError> {
+        self.prove_inner(input, opts, progress, None)
+    }
+
+    /// Soundness-test harness: prove after `tamper` has changed the honest traces and
+    /// statement. The ROM, range and byte tables' multiplicities are then recomputed from the
+    /// tampered traces (unless `rebalance` is false), and the debug constraint check is
+    /// skipped, so that the resulting receipt isolates the tampering. Such a receipt must not
+    /// verify; tests check that it does not.
+    #[doc(hidden)]
+    pub fn prove_tampered(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+        rebalance: bool,
+        tamper: &dyn Fn(&mut Tampering<'_>),
+    ) -> Result<Proven, ProveError> {
+        self.prove_inner(input, opts, &|_| {}, Some((rebalance, tamper)))
+    }
+
+    fn prove_inner(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+        progress: &dyn Fn(Phase),
+        tamper: Option<(bool, &dyn Fn(&mut Tampering<'_>))>,
     ) -> Result<Proven, ProveError> {
         let mut stats = ProveStats::default();
         progress(Phase::Execute);
@@ -98,10 +133,31 @@ impl ProvingKey {
 
         progress(Phase::Trace);
         let t = Instant::now();
-        let traces = generate(&self.program, &self.tables, record, exec.journal_digest)?;
+        let mut traces = generate(&self.program, &self.tables, record, exec.journal_digest)?;
         stats.trace = t.elapsed();
-        let public_values = traces.statement.to_field_elements();
         let airs = self.machine.airs();
+        match tamper {
+            Some((rebalance, tamper)) => {
+                tamper(&mut Tampering {
+                    traces: &mut traces.traces,
+                    statement: &mut traces.statement,
+                });
+                if rebalance {
+                    let pv = vec![traces.statement.to_field_elements(); airs.len()];
+                    vouch_machine::trace::rebalance(&self.machine, &self.tables, &mut traces.traces, &pv);
+                }
+            }
+            None => {
+                // Debug builds name a broken chip's failing constraint before proving.
+                #[cfg(debug_assertions)]
+                vouch_stark::debug::check_all(
+                    airs,
+                    &traces.traces,
+                    &vec![traces.statement.to_field_elements(); airs.len()],
+                );
+            }
+        }
+        let public_values = traces.statement.to_field_elements();
         stats.tables = vouch_machine::ChipKind::ALL
             .iter()
             .zip(&traces.traces)

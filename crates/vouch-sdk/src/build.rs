@@ -172,7 +172,9 @@ pub fn ensure_target() -> Result<(), BuildError> {
     if status.success() {
         Ok(())
     } else {
-        Err(BuildError::TargetInstall(format!("rustup exited with {status}")))
+        Err(BuildError::TargetInstall(format!(
+            "rustup exited with {status}"
+        )))
     }
 }
 

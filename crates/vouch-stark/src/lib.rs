@@ -14,6 +14,7 @@
 //! so that an upgrade touches this crate only.
 
 mod config;
+pub mod debug;
 pub mod keys;
 mod security;
 

@@ -198,3 +198,20 @@ mod trace {
         trace
     }
 }
+
+/// Set the final value of cell `addr` in a boundary trace (soundness tests use this to keep
+/// the memory bus consistent with a value they tampered with). Returns whether the cell
+/// exists.
+#[cfg(feature = "trace")]
+pub fn set_last(trace: &mut vouch_stark::matrix::RowMajorMatrix<Val>, addr: u32, value: u32) -> bool {
+    use core::borrow::BorrowMut;
+    let width = BoundaryCols::<Val>::WIDTH;
+    for row in trace.values.chunks_exact_mut(width) {
+        let row: &mut BoundaryCols<Val> = row.borrow_mut();
+        if row.is_real == Val::ONE && row.addr == Val::from_u32(addr) {
+            row.last = crate::gadgets::word::word_to_field(value);
+            return true;
+        }
+    }
+    false
+}

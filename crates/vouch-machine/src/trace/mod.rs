@@ -143,3 +143,55 @@ pub(crate) fn zero_matrix(height: usize, width: usize) -> RowMajorMatrix<Val> {
     use vouch_stark::field::PrimeCharacteristicRing;
     RowMajorMatrix::new(vec![Val::ZERO; height * width], width)
 }
+
+/// Recompute the multiplicity columns of the ROM, range and byte tables from what the other
+/// tables actually look up. Honest traces need no rebalancing; soundness tests use this after
+/// tampering with a trace, so that the only inconsistency left is the one under test.
+pub fn rebalance(
+    machine: &crate::Machine,
+    tables: &ProgramTables,
+    traces: &mut [RowMajorMatrix<Val>],
+    public_values: &[Vec<Val>],
+) {
+    use vouch_stark::field::PrimeCharacteristicRing;
+    let queries = vouch_stark::debug::bus_queries(
+        machine.airs(),
+        traces,
+        public_values,
+        &[crate::bus::PROGRAM.name(), crate::bus::RANGE16.name(), crate::bus::BYTES.name()],
+    );
+    let program = &mut traces[ChipKind::Program.index()];
+    program.values.iter_mut().for_each(|v| *v = Val::ZERO);
+    let range = ChipKind::Range16.index();
+    traces[range].values.iter_mut().for_each(|v| *v = Val::ZERO);
+    let bytes = ChipKind::Bytes.index();
+    traces[bytes].values.iter_mut().for_each(|v| *v = Val::ZERO);
+    for ((bus, tuple), n) in queries {
+        let n = Val::from_u64(n);
+        if bus == crate::bus::PROGRAM.name() {
+            let hit = tables.rom.iter().position(|r| {
+                let imm = r.imm.to_le_bytes().map(u32::from);
+                [r.pc, r.opcode, r.rd, r.rs1, r.rs2, imm[0], imm[1], imm[2], imm[3]] == tuple[..]
+            });
+            if let Some(row) = hit {
+                traces[ChipKind::Program.index()].values[row] += n;
+            }
+        } else if bus == crate::bus::RANGE16.name() {
+            if let Some(&x) = tuple.first().filter(|&&x| x < 1 << 16) {
+                traces[range].values[x as usize] += n;
+            }
+        } else if let [op, x, y, z] = tuple[..] {
+            if op < 4 && x < 256 && y < 256 {
+                let expected = match op {
+                    crate::bus::BYTE_AND => x & y,
+                    crate::bus::BYTE_OR => x | y,
+                    crate::bus::BYTE_XOR => x ^ y,
+                    _ => 0,
+                };
+                if z == expected {
+                    traces[bytes].values[((x + 256 * y) * 4 + op) as usize] += n;
+                }
+            }
+        }
+    }
+}

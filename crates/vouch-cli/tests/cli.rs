@@ -1,0 +1,410 @@
+//! The `vouch` command end to end: `run` on real and broken programs, `new` + `build`.
+//!
+//! Every failure must be one line on stderr, `error: <reason>`, with a non-zero exit status
+//! and no trace of a Rust panic in the host.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use vouch_sdk::build::{build_guest, BuildOptions};
+use vouch_testkit::{raw, reg, Asm};
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Where guests built by tests go: shared with the examples' tests, so built once.
+fn guest_target_dir() -> PathBuf {
+    root().join("target/riscv-guests")
+}
+
+fn build(dir: &Path) -> PathBuf {
+    let opts = BuildOptions {
+        target_dir: Some(guest_target_dir()),
+        quiet: true,
+        ..BuildOptions::default()
+    };
+    build_guest(dir, &opts).unwrap_or_else(|e| panic!("building {} failed: {e}", dir.display()))
+}
+
+/// The fibonacci example's ELF, built once.
+fn fibonacci_elf() -> &'static Path {
+    static ELF: OnceLock<PathBuf> = OnceLock::new();
+    ELF.get_or_init(|| build(&root().join("examples/fibonacci/guest")))
+}
+
+/// The panicking test guest's ELF, built once.
+fn panic_elf() -> &'static Path {
+    static ELF: OnceLock<PathBuf> = OnceLock::new();
+    ELF.get_or_init(|| build(&panic_guest_dir()))
+}
+
+fn panic_guest_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests/panic")
+}
+
+/// Run the `vouch` binary, with backtraces requested so that a host panic would show one.
+fn vouch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the vouch binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "vouch failed with {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// The failure contract: non-zero exit, exactly one stderr line `error: …` that contains
+/// every one of `needles`, and nothing that looks like a panic of vouch itself.
+fn assert_one_line_error(out: &Output, needles: &[&str]) -> String {
+    let err = stderr(out);
+    assert!(
+        !out.status.success(),
+        "vouch should have failed; stdout:\n{}\nstderr:\n{err}",
+        stdout(out)
+    );
+    assert_eq!(out.status.code(), Some(1), "exit status; stderr:\n{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one stderr line, got:\n{err}");
+    let line = lines[0];
+    assert!(line.starts_with("error: "), "not an `error:` line: {line}");
+    for bad in [
+        "backtrace",
+        "RUST_BACKTRACE",
+        "thread '",
+        "panicked at 'src/",
+        "internal error",
+    ] {
+        assert!(!line.contains(bad), "host panic leaked ({bad:?}): {line}");
+    }
+    for needle in needles {
+        assert!(line.contains(needle), "{needle:?} missing from: {line}");
+    }
+    line.to_string()
+}
+
+/// Write `bytes` to a fresh file in `dir` and return its path as a string.
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write test file");
+    path.to_str().expect("UTF-8 temp path").to_string()
+}
+
+// ---- POSITIVE: real programs ----
+
+#[test]
+fn run_fibonacci_prints_journal_exit_code_and_cycles() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    let out = vouch(&["run", elf, "--input-hex", "0a000000"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    // fib(10) = 55 = 0x37, committed as a little-endian u32.
+    assert_eq!(lines[0], "journal: 37000000", "stdout:\n{text}");
+    assert_eq!(lines[1], "exit code: 0", "stdout:\n{text}");
+    let cycles: u64 = lines[2]
+        .strip_prefix("cycles: ")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no cycle count in:\n{text}"));
+    assert!(cycles > 10, "implausible cycle count {cycles}");
+    assert!(stderr(&out).is_empty(), "stderr: {}", stderr(&out));
+}
+
+#[test]
+fn run_fibonacci_json() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    let out = vouch(&["run", elf, "--input-hex", "0x0a000000", "--json"]);
+    assert_success(&out);
+    let obj: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("one JSON value");
+    assert_eq!(obj["exit_code"], 0);
+    assert_eq!(obj["journal_hex"], "37000000");
+    assert!(obj["cycles"].as_u64().is_some_and(|c| c > 10), "{obj}");
+    assert_eq!(obj["stdout"], "");
+}
+
+#[test]
+fn run_fibonacci_input_file_matches_input_hex() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "n.bin", &20u32.to_le_bytes());
+    let elf = fibonacci_elf().to_str().unwrap();
+    let from_file = vouch(&["run", elf, "--input", &input, "--json"]);
+    let from_hex = vouch(&["run", elf, "--input-hex", "14000000", "--json"]);
+    assert_success(&from_file);
+    assert_success(&from_hex);
+    let a: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&from_hex.stdout).unwrap();
+    assert_eq!(a, b);
+    // fib(20) = 6765 = 0x1a6d.
+    assert_eq!(a["journal_hex"], "6d1a0000");
+}
+
+#[test]
+fn run_profile_names_guest_functions() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    let out = vouch(&["run", elf, "--input-hex", "e8030000", "--profile"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("function"), "no profile table:\n{text}");
+    assert!(text.contains('%'), "no shares in the profile:\n{text}");
+}
+
+#[test]
+fn guest_prints_reach_stdout() {
+    let out = vouch(&[
+        "run",
+        panic_elf().to_str().unwrap(),
+        "--input-hex",
+        "04000000",
+    ]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.starts_with("checking 4\n"), "stdout:\n{text}");
+    assert!(text.contains("journal: 04000000"), "stdout:\n{text}");
+}
+
+// ---- NEGATIVE: every failure is one line ----
+
+#[test]
+fn random_bytes_are_not_an_elf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x: u32 = 0x1234_5678;
+    let noise: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let path = write_file(dir.path(), "noise.elf", &noise);
+    assert_one_line_error(&vouch(&["run", &path]), &["not an ELF file"]);
+
+    // The ELF magic followed by noise gets past the first check and into the parser.
+    let mut magic_noise = b"\x7fELF\x01\x01\x01".to_vec();
+    magic_noise.extend_from_slice(&noise);
+    let path = write_file(dir.path(), "magic-noise.elf", &magic_noise);
+    assert_one_line_error(&vouch(&["run", &path]), &["ELF"]);
+}
+
+#[test]
+fn truncated_elf_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read(fibonacci_elf()).unwrap();
+    // Inside the identification bytes, inside the file header, inside the program headers,
+    // and halfway through the segments.
+    for len in [10, 40, 60, 100, full.len() / 2] {
+        let path = write_file(dir.path(), &format!("cut-{len}.elf"), &full[..len]);
+        assert_one_line_error(&vouch(&["run", &path]), &["ELF"]);
+    }
+    let path = write_file(dir.path(), "empty.elf", &[]);
+    assert_one_line_error(&vouch(&["run", &path]), &["not an ELF file"]);
+}
+
+#[test]
+fn missing_file_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.elf");
+    assert_one_line_error(
+        &vouch(&["run", path.to_str().unwrap()]),
+        &["cannot read", "nope.elf"],
+    );
+}
+
+#[test]
+fn bad_input_hex_is_one_line() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    assert_one_line_error(
+        &vouch(&["run", elf, "--input-hex", "xyz"]),
+        &["--input-hex is not valid hex"],
+    );
+}
+
+#[test]
+fn illegal_instruction_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Asm::new();
+    a.li(reg::T0, 7).addi(reg::T0, reg::T0, 1);
+    let at = a.pc();
+    a.word(raw::EBREAK).halt(0);
+    let path = write_file(dir.path(), "ebreak.elf", &a.elf());
+    let line = assert_one_line_error(
+        &vouch(&["run", &path]),
+        &[
+            "illegal instruction",
+            &format!("0x{at:08x}"),
+            &format!("0x{:08x}", raw::EBREAK),
+        ],
+    );
+    assert!(!line.contains('\n'));
+}
+
+#[test]
+fn guest_panic_is_one_line_with_message_and_location() {
+    let source = std::fs::read_to_string(panic_guest_dir().join("src/main.rs")).unwrap();
+    let line_no = source
+        .lines()
+        .position(|l| l.contains("panic!(\"odd input"))
+        .expect("the guest's panic! line")
+        + 1;
+    let out = vouch(&[
+        "run",
+        panic_elf().to_str().unwrap(),
+        "--input-hex",
+        "03000000",
+    ]);
+    assert_one_line_error(
+        &out,
+        &[
+            "guest panicked",
+            "odd input 3 is not allowed",
+            &format!("src/main.rs:{line_no}:"),
+        ],
+    );
+    // What the guest printed before panicking still reaches stdout.
+    assert_eq!(stdout(&out), "checking 3\n");
+}
+
+#[test]
+fn guest_panic_in_json_mode_is_still_an_error() {
+    let out = vouch(&[
+        "run",
+        panic_elf().to_str().unwrap(),
+        "--input-hex",
+        "05000000",
+        "--json",
+    ]);
+    assert_one_line_error(&out, &["guest panicked", "odd input 5"]);
+    assert!(stdout(&out).is_empty(), "stdout: {}", stdout(&out));
+}
+
+#[test]
+fn cycle_limit_stops_an_endless_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Asm::new();
+    let top = a.label_here();
+    a.addi(reg::T0, reg::T0, 1).j(top);
+    let path = write_file(dir.path(), "loop.elf", &a.elf());
+    assert_one_line_error(
+        &vouch(&["run", &path, "--cycle-limit", "5000"]),
+        &["cycle limit of 5000 cycles", "--cycle-limit"],
+    );
+}
+
+#[test]
+fn cycle_limit_is_honoured_on_a_real_guest() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    // fib(1000) takes a few thousand cycles: a limit of 100 stops it, the default does not.
+    assert_one_line_error(
+        &vouch(&[
+            "run",
+            elf,
+            "--input-hex",
+            "e8030000",
+            "--cycle-limit",
+            "100",
+        ]),
+        &["cycle limit of 100 cycles"],
+    );
+    assert_success(&vouch(&["run", elf, "--input-hex", "e8030000"]));
+}
+
+// ---- `vouch new` ----
+
+/// `vouch new DIR` and check the files; returns the temp dir holding the project.
+fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(name);
+    let out = vouch(&["new", dir.to_str().unwrap()]);
+    assert_success(&out);
+    for file in [
+        "Cargo.toml",
+        "host/Cargo.toml",
+        "host/src/main.rs",
+        "guest/Cargo.toml",
+        "guest/src/main.rs",
+    ] {
+        assert!(dir.join(file).is_file(), "vouch new did not write {file}");
+    }
+    (tmp, dir)
+}
+
+#[test]
+fn new_refuses_a_non_empty_directory() {
+    let (_tmp, dir) = new_project("taken");
+    assert_one_line_error(&vouch(&["new", dir.to_str().unwrap()]), &["already exists"]);
+}
+
+#[test]
+fn new_project_guest_builds_and_runs() {
+    let (_tmp, dir) = new_project("hello");
+    let target = guest_target_dir();
+    let out = vouch(&[
+        "build",
+        dir.join("guest").to_str().unwrap(),
+        "--target-dir",
+        target.to_str().unwrap(),
+    ]);
+    assert_success(&out);
+    let elf = stdout(&out).lines().last().unwrap_or_default().to_string();
+    assert!(Path::new(&elf).is_file(), "vouch build printed {elf:?}");
+
+    let out = vouch(&["run", &elf, "--input-hex", "0a000000"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    // The template guest prints a line and commits the sum of squares 1..=10 = 385 = 0x181
+    // as a little-endian u64.
+    assert!(
+        text.contains("computed the sum of squares up to 10"),
+        "{text}"
+    );
+    assert!(text.contains("journal: 8101000000000000"), "{text}");
+    assert!(text.contains("exit code: 0"), "{text}");
+}
+
+/// The whole user journey: `vouch new`, then `cargo run --release` of the generated host,
+/// which builds the guest and runs it. The nested builds reuse target directories under the
+/// workspace's `target/`, so only the new project's own crates compile after the first run.
+#[test]
+fn new_project_host_runs_with_cargo() {
+    let (_tmp, dir) = new_project("hello-host-run");
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(&dir)
+        .args(["run", "--release", "--quiet", "-p", "hello-host-run-host"])
+        .env("CARGO_TARGET_DIR", root().join("target/vouch-new-host"))
+        .env("VOUCH_GUEST_TARGET_DIR", guest_target_dir());
+    // What this test's own cargo set for the workspace build must not leak into the project's.
+    for key in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_MANIFEST_DIR",
+    ] {
+        cmd.env_remove(key);
+    }
+    let out = cmd.output().expect("cargo runs");
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("sum of squares 1..=10 = 385"),
+        "unexpected output:\n{text}"
+    );
+}
