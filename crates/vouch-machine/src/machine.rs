@@ -6,7 +6,10 @@ use vouch_stark::air::{Air, AirBuilder, BaseAir, InteractionBuilder};
 use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::Val;
 
-use crate::chips::{alu, boundary, bytes, halt, image, program, range, segment};
+use crate::chips::{
+    alu, bitwise, boundary, branch, bytes, divrem, ecall, halt, image, jump, load, mul, program,
+    range, segment, shift, store, upper,
+};
 
 /// An AIR builder the machine's chips can evaluate against.
 pub trait MachineBuilder: AirBuilder<F = Val> + InteractionBuilder {}
@@ -48,12 +51,24 @@ pub enum ChipKind {
     Bytes,
     AluReg,
     AluImm,
+    BitwiseReg,
+    BitwiseImm,
+    ShiftReg,
+    ShiftImm,
+    Mul,
+    DivRem,
+    Branch,
+    Jump,
+    Upper,
+    Load,
+    Store,
+    Ecall,
     Halt,
 }
 
 impl ChipKind {
     /// Every chip, in proof order.
-    pub const ALL: [ChipKind; 9] = [
+    pub const ALL: [ChipKind; 21] = [
         ChipKind::Program,
         ChipKind::Image,
         ChipKind::Boundary,
@@ -62,6 +77,18 @@ impl ChipKind {
         ChipKind::Bytes,
         ChipKind::AluReg,
         ChipKind::AluImm,
+        ChipKind::BitwiseReg,
+        ChipKind::BitwiseImm,
+        ChipKind::ShiftReg,
+        ChipKind::ShiftImm,
+        ChipKind::Mul,
+        ChipKind::DivRem,
+        ChipKind::Branch,
+        ChipKind::Jump,
+        ChipKind::Upper,
+        ChipKind::Load,
+        ChipKind::Store,
+        ChipKind::Ecall,
         ChipKind::Halt,
     ];
 
@@ -76,6 +103,18 @@ impl ChipKind {
             ChipKind::Bytes => "bytes",
             ChipKind::AluReg => "alu",
             ChipKind::AluImm => "alu-imm",
+            ChipKind::BitwiseReg => "bitwise",
+            ChipKind::BitwiseImm => "bitwise-imm",
+            ChipKind::ShiftReg => "shift",
+            ChipKind::ShiftImm => "shift-imm",
+            ChipKind::Mul => "mul",
+            ChipKind::DivRem => "divrem",
+            ChipKind::Branch => "branch",
+            ChipKind::Jump => "jump",
+            ChipKind::Upper => "lui-auipc",
+            ChipKind::Load => "load",
+            ChipKind::Store => "store",
+            ChipKind::Ecall => "ecall",
             ChipKind::Halt => "halt",
         }
     }
@@ -96,6 +135,16 @@ pub enum MachineAir {
     Range16(range::Range16Chip),
     Bytes(bytes::BytesChip),
     Alu(alu::AluChip),
+    Bitwise(bitwise::BitwiseChip),
+    Shift(shift::ShiftChip),
+    Mul(mul::MulChip),
+    DivRem(divrem::DivRemChip),
+    Branch(branch::BranchChip),
+    Jump(jump::JumpChip),
+    Upper(upper::UpperChip),
+    Load(load::LoadChip),
+    Store(store::StoreChip),
+    Ecall(ecall::EcallChip),
     Halt(halt::HaltChip),
 }
 
@@ -109,6 +158,16 @@ macro_rules! dispatch {
             MachineAir::Range16($chip) => $body,
             MachineAir::Bytes($chip) => $body,
             MachineAir::Alu($chip) => $body,
+            MachineAir::Bitwise($chip) => $body,
+            MachineAir::Shift($chip) => $body,
+            MachineAir::Mul($chip) => $body,
+            MachineAir::DivRem($chip) => $body,
+            MachineAir::Branch($chip) => $body,
+            MachineAir::Jump($chip) => $body,
+            MachineAir::Upper($chip) => $body,
+            MachineAir::Load($chip) => $body,
+            MachineAir::Store($chip) => $body,
+            MachineAir::Ecall($chip) => $body,
             MachineAir::Halt($chip) => $body,
         }
     };
@@ -182,6 +241,18 @@ impl Machine {
                 ChipKind::Bytes => MachineAir::Bytes(bytes::BytesChip),
                 ChipKind::AluReg => MachineAir::Alu(alu::AluChip { imm: false }),
                 ChipKind::AluImm => MachineAir::Alu(alu::AluChip { imm: true }),
+                ChipKind::BitwiseReg => MachineAir::Bitwise(bitwise::BitwiseChip { imm: false }),
+                ChipKind::BitwiseImm => MachineAir::Bitwise(bitwise::BitwiseChip { imm: true }),
+                ChipKind::ShiftReg => MachineAir::Shift(shift::ShiftChip { imm: false }),
+                ChipKind::ShiftImm => MachineAir::Shift(shift::ShiftChip { imm: true }),
+                ChipKind::Mul => MachineAir::Mul(mul::MulChip),
+                ChipKind::DivRem => MachineAir::DivRem(divrem::DivRemChip),
+                ChipKind::Branch => MachineAir::Branch(branch::BranchChip),
+                ChipKind::Jump => MachineAir::Jump(jump::JumpChip),
+                ChipKind::Upper => MachineAir::Upper(upper::UpperChip),
+                ChipKind::Load => MachineAir::Load(load::LoadChip),
+                ChipKind::Store => MachineAir::Store(store::StoreChip),
+                ChipKind::Ecall => MachineAir::Ecall(ecall::EcallChip),
                 ChipKind::Halt => MachineAir::Halt(halt::HaltChip),
             })
             .collect();

@@ -200,7 +200,7 @@ mod trace {
     use crate::gadgets::memory::{SLOT_RD, SLOT_RS1, SLOT_RS2};
     use crate::gadgets::word::word_to_field;
     use crate::machine::padded_height;
-    use crate::trace::{zero_matrix, InstrEvent, LookupCounts};
+    use crate::trace::{zero_matrix, InstrEvent, LookupCounts, TraceError};
 
     fn ts(clk: u32, slot: u32) -> u32 {
         4 * clk + slot
@@ -208,17 +208,17 @@ mod trace {
 
     /// The ALU table for `events`.
     pub fn generate_trace(
-        chip: AluChip,
+        chip: &AluChip,
         events: &[InstrEvent<'_>],
         counts: &mut LookupCounts,
-    ) -> RowMajorMatrix<Val> {
+    ) -> Result<RowMajorMatrix<Val>, TraceError> {
         let width = AluCols::<Val>::WIDTH;
         let mut trace = zero_matrix(padded_height(events.len()), width);
         for (ev, row) in events.iter().zip(trace.values.chunks_exact_mut(width)) {
             let row: &mut AluCols<Val> = row.borrow_mut();
-            populate(chip, ev, row, counts);
+            populate(*chip, ev, row, counts);
         }
-        trace
+        Ok(trace)
     }
 
     fn populate(chip: AluChip, ev: &InstrEvent<'_>, row: &mut AluCols<Val>, counts: &mut LookupCounts) {

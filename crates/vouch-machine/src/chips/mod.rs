@@ -1,10 +1,20 @@
 //! The chips. Each module states what its table proves.
 
 pub mod alu;
+pub mod bitwise;
 pub mod boundary;
+pub mod branch;
 pub mod bytes;
+pub mod divrem;
+pub mod ecall;
 pub mod halt;
 pub mod image;
+pub mod jump;
+pub mod load;
+pub mod mul;
 pub mod program;
 pub mod range;
 pub mod segment;
+pub mod shift;
+pub mod store;
+pub mod upper;

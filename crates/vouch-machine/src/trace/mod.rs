@@ -17,7 +17,10 @@ use vouch_stark::Val;
 pub use counts::LookupCounts;
 pub use tables::program_tables;
 
-use crate::chips::{alu, boundary, halt, segment};
+use crate::chips::{
+    alu, bitwise, boundary, branch, divrem, ecall, halt, jump, load, mul, segment, shift, store,
+    upper,
+};
 use crate::gadgets::memory::MAX_SEGMENT_CYCLES;
 use crate::machine::{ChipKind, ProgramTables};
 use crate::public::SegmentStatement;
@@ -58,8 +61,21 @@ fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
     Ok(match insn.opcode {
         Add | Sub | Slt | Sltu => ChipKind::AluReg,
         Addi | Slti | Sltiu => ChipKind::AluImm,
+        Xor | Or | And => ChipKind::BitwiseReg,
+        Xori | Ori | Andi => ChipKind::BitwiseImm,
+        Sll | Srl | Sra => ChipKind::ShiftReg,
+        Slli | Srli | Srai => ChipKind::ShiftImm,
+        Mul | Mulh | Mulhsu | Mulhu => ChipKind::Mul,
+        Div | Divu | Rem | Remu => ChipKind::DivRem,
+        Beq | Bne | Blt | Bge | Bltu | Bgeu => ChipKind::Branch,
+        Jal | Jalr => ChipKind::Jump,
+        Lui | Auipc => ChipKind::Upper,
+        Lb | Lh | Lw | Lbu | Lhu => ChipKind::Load,
+        Sb | Sh | Sw => ChipKind::Store,
         Ecall if a7 == vouch_abi::syscall::HALT => ChipKind::Halt,
-        op => return Err(TraceError::Unsupported(op)),
+        Ecall => ChipKind::Ecall,
+        // Canonical instructions have no FENCE (it runs as ADDI).
+        op @ Fence => return Err(TraceError::Unsupported(op)),
     })
 }
 
@@ -92,26 +108,47 @@ pub fn generate(
     let rom_base = program.code_base();
     let rom_len = tables.rom.len();
     // Instruction chips, in parallel, each with its own lookup counts.
-    let generated: Vec<(ChipKind, RowMajorMatrix<Val>, LookupCounts)> = ChipKind::ALL
-        .par_iter()
-        .filter_map(|&kind| {
-            let mut counts = LookupCounts::new(rom_base, rom_len);
-            let events = &per_chip[kind.index()];
-            let trace = match kind {
-                ChipKind::AluReg => alu::generate_trace(alu::AluChip { imm: false }, events, &mut counts),
-                ChipKind::AluImm => alu::generate_trace(alu::AluChip { imm: true }, events, &mut counts),
-                ChipKind::Halt => halt::generate_trace(record, &mut counts),
-                ChipKind::Boundary => boundary::generate_trace(tables, record, &mut counts),
-                ChipKind::Segment => segment::generate_trace(),
-                _ => return None,
-            };
-            Some((kind, trace, counts))
-        })
-        .collect();
+    let generated: Vec<Result<(ChipKind, RowMajorMatrix<Val>, LookupCounts), TraceError>> =
+        ChipKind::ALL
+            .par_iter()
+            .filter_map(|&kind| {
+                let mut counts = LookupCounts::new(rom_base, rom_len);
+                let ev = &per_chip[kind.index()];
+                let c = &mut counts;
+                let trace = match kind {
+                    ChipKind::AluReg => alu::generate_trace(&alu::AluChip { imm: false }, ev, c),
+                    ChipKind::AluImm => alu::generate_trace(&alu::AluChip { imm: true }, ev, c),
+                    ChipKind::BitwiseReg => {
+                        bitwise::generate_trace(&bitwise::BitwiseChip { imm: false }, ev, c)
+                    }
+                    ChipKind::BitwiseImm => {
+                        bitwise::generate_trace(&bitwise::BitwiseChip { imm: true }, ev, c)
+                    }
+                    ChipKind::ShiftReg => shift::generate_trace(&shift::ShiftChip { imm: false }, ev, c),
+                    ChipKind::ShiftImm => shift::generate_trace(&shift::ShiftChip { imm: true }, ev, c),
+                    ChipKind::Mul => mul::generate_trace(&mul::MulChip, ev, c),
+                    ChipKind::DivRem => divrem::generate_trace(&divrem::DivRemChip, ev, c),
+                    ChipKind::Branch => branch::generate_trace(&branch::BranchChip, ev, c),
+                    ChipKind::Jump => jump::generate_trace(&jump::JumpChip, ev, c),
+                    ChipKind::Upper => upper::generate_trace(&upper::UpperChip, ev, c),
+                    ChipKind::Load => load::generate_trace(&load::LoadChip, ev, c),
+                    ChipKind::Store => store::generate_trace(&store::StoreChip, ev, c),
+                    ChipKind::Ecall => ecall::generate_trace(&ecall::EcallChip, ev, c),
+                    ChipKind::Halt => Ok(halt::generate_trace(record, c)),
+                    ChipKind::Boundary => Ok(boundary::generate_trace(tables, record, c)),
+                    ChipKind::Segment => Ok(segment::generate_trace()),
+                    ChipKind::Program | ChipKind::Image | ChipKind::Range16 | ChipKind::Bytes => {
+                        return None
+                    }
+                };
+                Some(trace.map(|t| (kind, t, counts)))
+            })
+            .collect();
 
     let mut counts = LookupCounts::new(rom_base, rom_len);
     let mut traces: Vec<Option<RowMajorMatrix<Val>>> = vec![None; ChipKind::ALL.len()];
-    for (kind, trace, c) in generated {
+    for result in generated {
+        let (kind, trace, c) = result?;
         counts.merge(&c);
         traces[kind.index()] = Some(trace);
     }
