@@ -74,3 +74,25 @@ pub fn f(x: u32) -> Val {
     use vouch_stark::field::PrimeCharacteristicRing;
     Val::from_u32(x)
 }
+
+/// Put `value` in `rd` using only ADDI/ADD (no LUI), so tests of one chip do not depend on
+/// the LUI/AUIPC chip: `value` is built bit by bit, most significant first.
+pub fn li_alu(p: &mut vouch_testkit::Asm, rd: u8, value: u32) {
+    p.addi(rd, 0, 0);
+    for bit in (0..32).rev() {
+        p.add(rd, rd, rd);
+        if value >> bit & 1 == 1 {
+            p.addi(rd, rd, 1);
+        }
+    }
+}
+
+/// HALT with `exit_code` and the empty journal's digest, using only ADDI/ADD to build the
+/// pointer. The digest is placed in the program's data area.
+pub fn halt_alu(p: &mut vouch_testkit::Asm, exit_code: u32) {
+    use vouch_testkit::reg::{A0, A1, A7, ZERO};
+    let digest = p.alloc_data(&vouch_testkit::empty_journal_digest());
+    li_alu(p, A1, digest);
+    li_alu(p, A0, exit_code);
+    p.addi(A7, ZERO, 0).ecall();
+}
