@@ -53,6 +53,9 @@ pub struct Params {
     pub query_pow_bits: usize,
     /// Proof-of-work bits before each FRI folding challenge.
     pub commit_pow_bits: usize,
+    /// Proof-of-work bits before the challenge that batches all openings into one FRI
+    /// instance (its error grows with the number of columns batched).
+    pub batch_pow_bits: usize,
     /// Proof-of-work bits before the LogUp challenges are drawn.
     pub lookup_pow_bits: usize,
     /// Proof-of-work bits before the out-of-domain point is drawn.
@@ -72,11 +75,12 @@ pub struct Params {
 /// a test checks it is at least 100 bits.
 pub const PARAMS: Params = Params {
     log_blowup: 1,
-    num_queries: 100,
+    num_queries: 90,
     query_pow_bits: 16,
-    commit_pow_bits: 0,
-    lookup_pow_bits: 12,
-    ood_pow_bits: 12,
+    commit_pow_bits: 16,
+    batch_pow_bits: 16,
+    lookup_pow_bits: 16,
+    ood_pow_bits: 16,
     max_log_arity: 3,
     log_final_poly_len: 0,
     num_random_codewords: 4,
@@ -89,7 +93,7 @@ fn fri_params<M>(p: &Params, mmcs: M) -> FriParameters<M> {
         log_final_poly_len: p.log_final_poly_len,
         max_log_arity: p.max_log_arity,
         num_queries: p.num_queries,
-        batch_proof_of_work_bits: 0,
+        batch_proof_of_work_bits: p.batch_pow_bits,
         commit_proof_of_work_bits: p.commit_pow_bits,
         query_proof_of_work_bits: p.query_pow_bits,
         mmcs,
