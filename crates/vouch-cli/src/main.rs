@@ -4,6 +4,7 @@
 
 mod input;
 mod new;
+mod prove;
 mod run;
 
 use std::path::PathBuf;
@@ -30,6 +31,12 @@ enum Command {
     Build(BuildArgs),
     /// Execute a guest ELF (no proof): print its journal, exit code and cycle count.
     Run(run::RunArgs),
+    /// Execute a guest ELF and prove it: write a receipt.
+    Prove(prove::ProveArgs),
+    /// Check a receipt against a program; print its journal.
+    Verify(prove::VerifyArgs),
+    /// Print a program's id (the hash of its verifying key).
+    ProgramId(prove::ProgramIdArgs),
 }
 
 #[derive(Args)]
@@ -64,6 +71,9 @@ fn main() -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Build(args) => build(args),
         Command::Run(args) => run::run(args),
+        Command::Prove(args) => prove::prove(args),
+        Command::Verify(args) => prove::verify(args),
+        Command::ProgramId(args) => prove::program_id(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

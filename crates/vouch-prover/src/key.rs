@@ -73,3 +73,13 @@ pub(crate) fn log_heights(machine: &Machine) -> Vec<usize> {
         .map(|h| h.map_or(MIN_LOG_HEIGHT, |h| h.trailing_zeros() as usize))
         .collect()
 }
+
+impl std::fmt::Debug for ProvingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProvingKey")
+            .field("program_id", &self.program_id())
+            .field("rom_rows", &self.tables.rom.len())
+            .field("image_words", &self.tables.image.len())
+            .finish()
+    }
+}

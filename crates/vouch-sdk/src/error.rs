@@ -18,4 +18,8 @@ pub enum Error {
     Decode(#[from] vouch_abi::codec::DecodeError),
     #[error(transparent)]
     Build(#[from] crate::build::BuildError),
+    #[error(transparent)]
+    Prove(#[from] vouch_prover::ProveError),
+    #[error(transparent)]
+    Verify(#[from] vouch_verifier::VerifyError),
 }

@@ -8,6 +8,9 @@
 //! let input = Input::new().write(&10u32)?;
 //! let result = program.execute(&input)?;
 //! let fib: u32 = result.journal.decode()?;
+//!
+//! let receipt = vouch_sdk::Prover::new().prove(&program, &input)?;
+//! receipt.verify(program.program_id()?)?;
 //! # Ok::<(), vouch_sdk::Error>(())
 //! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -16,8 +19,10 @@ pub mod build;
 mod error;
 mod io;
 mod program;
+mod prove;
 
 pub use error::Error;
 pub use io::{Input, Journal};
 pub use program::{ExecuteOptions, ExecutionResult, Program};
+pub use prove::{journal, Phase, ProgramId, ProveInfo, ProveOptions, ProveStats, Prover, Receipt, VerifyError};
 pub use vouch_executor::{ElfError, ExecError, FunctionProfile, Profile};

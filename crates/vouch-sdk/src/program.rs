@@ -7,9 +7,19 @@ use vouch_executor::{ExecOptions, Executor, Profile, DEFAULT_CYCLE_LIMIT};
 use crate::{Error, Journal};
 
 /// A guest program, loaded from an ELF file.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Program {
     inner: vouch_executor::Program,
+    key: crate::prove::KeyCell,
+}
+
+impl Clone for Program {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            key: crate::prove::KeyCell::new(),
+        }
+    }
 }
 
 /// Options for [`Program::execute_with`].
@@ -50,6 +60,7 @@ impl Program {
     pub fn from_elf(bytes: &[u8]) -> Result<Self, Error> {
         Ok(Self {
             inner: vouch_executor::Program::from_elf(bytes)?,
+            key: crate::prove::KeyCell::new(),
         })
     }
 
@@ -90,6 +101,22 @@ impl Program {
             stderr: out.stderr,
             profile: out.profile,
         })
+    }
+
+    /// The program's identity: the hash of its verifying key, which commits to its code and
+    /// initial memory. Computed from the ELF alone (the first call commits to the program's
+    /// tables, which takes a moment).
+    pub fn program_id(&self) -> Result<vouch_verifier::ProgramId, Error> {
+        Ok(self.proving_key()?.program_id())
+    }
+
+    /// The proving key, made on first use.
+    pub(crate) fn proving_key(&self) -> Result<&vouch_prover::ProvingKey, Error> {
+        if let Some(key) = self.key.get() {
+            return Ok(key);
+        }
+        let key = vouch_prover::ProvingKey::new(&self.inner)?;
+        Ok(self.key.get_or_init(|| key))
     }
 
     /// The executor's view of the program (ROM, image, entry), for the prover.

@@ -1,0 +1,185 @@
+//! `vouch prove`, `vouch verify`, `vouch program-id`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use vouch_sdk::{Phase, ProgramId, ProveOptions, Program, Prover, Receipt};
+
+use crate::input::InputArgs;
+use crate::Failure;
+
+#[derive(Args)]
+pub struct ProveArgs {
+    /// The guest ELF executable.
+    elf: PathBuf,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Where to write the receipt.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Prove without zero knowledge (faster; the proof may reveal information about the
+    /// private input). The receipt records which mode was used.
+    #[arg(long)]
+    no_zk: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Stop after this many cycles.
+    #[arg(long, default_value_t = vouch_sdk::ExecuteOptions::default().cycle_limit)]
+    cycle_limit: u64,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The receipt file.
+    receipt: PathBuf,
+    /// The program's ELF (its id is computed from it).
+    #[arg(long, conflicts_with = "program_id", required_unless_present = "program_id")]
+    program: Option<PathBuf>,
+    /// The program's id, as hex.
+    #[arg(long)]
+    program_id: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ProgramIdArgs {
+    /// The guest ELF executable.
+    elf: PathBuf,
+}
+
+pub fn prove(args: ProveArgs) -> Result<(), Failure> {
+    let program = Program::load(&args.elf)?;
+    let input = args.input.read()?;
+    let opts = ProveOptions {
+        zk: !args.no_zk,
+        cycle_limit: args.cycle_limit,
+    };
+    let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
+    let start = Instant::now();
+    let info = Prover::with_options(opts).prove_with_progress(&program, &input, &|phase| {
+        progress.phase(phase)
+    });
+    progress.finish();
+    let info = info?;
+    let total = start.elapsed();
+    let bytes = info.receipt.to_bytes()?;
+    std::fs::write(&args.output, &bytes)
+        .map_err(|e| Failure(format!("cannot write {}: {e}", args.output.display())))?;
+    let r = &info.receipt;
+    let s = &info.stats;
+    if args.json {
+        let obj = serde_json::json!({
+            "program_id": r.program_id.to_hex(),
+            "journal_hex": hex::encode(&r.journal),
+            "exit_code": r.exit_code,
+            "cycles": s.cycles,
+            "zk": r.proof.is_zk(),
+            "receipt_bytes": bytes.len(),
+            "receipt": args.output.display().to_string(),
+            "execute_seconds": s.execute.as_secs_f64(),
+            "trace_seconds": s.trace.as_secs_f64(),
+            "prove_seconds": s.prove.as_secs_f64(),
+            "total_seconds": total.as_secs_f64(),
+        });
+        println!("{obj}");
+    } else {
+        println!("program id: {}", r.program_id);
+        println!("journal: {}", hex::encode(&r.journal));
+        println!("exit code: {}", r.exit_code);
+        println!("cycles: {}", s.cycles);
+        println!(
+            "receipt: {} ({}, {} KiB)",
+            args.output.display(),
+            if r.proof.is_zk() { "zero-knowledge" } else { "not zero-knowledge" },
+            bytes.len().div_ceil(1024)
+        );
+        println!(
+            "time: {} (execute {}, trace {}, prove {})",
+            secs(total),
+            secs(s.execute),
+            secs(s.trace),
+            secs(s.prove)
+        );
+    }
+    Ok(())
+}
+
+pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    let expected = match (&args.program, &args.program_id) {
+        (Some(elf), _) => Program::load(elf)?.program_id()?,
+        (None, Some(hex)) => ProgramId::from_hex(hex)?,
+        (None, None) => return Err(Failure("pass --program <elf> or --program-id <hex>".into())),
+    };
+    let bytes = std::fs::read(&args.receipt)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", args.receipt.display())))?;
+    let receipt = Receipt::from_bytes(&bytes)?;
+    let start = Instant::now();
+    receipt.verify(expected)?;
+    let took = start.elapsed();
+    if args.json {
+        let obj = serde_json::json!({
+            "valid": true,
+            "program_id": expected.to_hex(),
+            "journal_hex": hex::encode(&receipt.journal),
+            "exit_code": receipt.exit_code,
+            "zk": receipt.proof.is_zk(),
+            "verify_seconds": took.as_secs_f64(),
+        });
+        println!("{obj}");
+    } else {
+        println!("verified: program {expected}");
+        println!("journal: {}", hex::encode(&receipt.journal));
+        println!("exit code: {}", receipt.exit_code);
+        println!("zero-knowledge: {}", if receipt.proof.is_zk() { "yes" } else { "no" });
+    }
+    Ok(())
+}
+
+pub fn program_id(args: ProgramIdArgs) -> Result<(), Failure> {
+    println!("{}", Program::load(&args.elf)?.program_id()?);
+    Ok(())
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// A spinner on stderr naming the current phase, when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        let bar = enabled.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Self { bar }
+    }
+
+    fn phase(&self, phase: Phase) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(match phase {
+                Phase::Execute => "executing",
+                Phase::Trace => "generating traces",
+                Phase::Prove => "committing and proving",
+            });
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

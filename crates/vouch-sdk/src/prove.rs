@@ -1,0 +1,66 @@
+//! Proving and verifying.
+
+use std::sync::OnceLock;
+
+pub use vouch_prover::{Phase, ProveOptions, ProveStats};
+pub use vouch_verifier::{ProgramId, Receipt, VerifyError};
+
+use crate::{Error, Journal, Program};
+
+/// The proving key of a program, made on first use and kept.
+pub(crate) type KeyCell = OnceLock<vouch_prover::ProvingKey>;
+
+/// Proves executions of programs.
+#[derive(Clone, Debug, Default)]
+pub struct Prover {
+    opts: ProveOptions,
+}
+
+/// A receipt and what it cost to make.
+pub struct ProveInfo {
+    pub receipt: Receipt,
+    pub stats: ProveStats,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Prover {
+    /// A prover with default options: zero knowledge on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A prover with `opts`.
+    pub fn with_options(opts: ProveOptions) -> Self {
+        Self { opts }
+    }
+
+    /// Execute `program` on `input` and prove it.
+    pub fn prove(&self, program: &Program, input: impl AsRef<[u8]>) -> Result<Receipt, Error> {
+        Ok(self.prove_with_progress(program, input, &|_| {})?.receipt)
+    }
+
+    /// As [`Prover::prove`], reporting each phase to `progress` and returning statistics.
+    pub fn prove_with_progress(
+        &self,
+        program: &Program,
+        input: impl AsRef<[u8]>,
+        progress: &dyn Fn(Phase),
+    ) -> Result<ProveInfo, Error> {
+        let key = program.proving_key()?;
+        let proven = key.prove(input.as_ref(), &self.opts, progress)?;
+        Ok(ProveInfo {
+            receipt: proven.receipt,
+            stats: proven.stats,
+            stdout: proven.stdout,
+            stderr: proven.stderr,
+        })
+    }
+}
+
+/// The journal of a receipt, for decoding.
+pub fn journal(receipt: &Receipt) -> Journal {
+    Journal {
+        bytes: receipt.journal.clone(),
+    }
+}
