@@ -37,7 +37,8 @@ pub struct HaltCols<T> {
     pub exit_code: Word<T>,
     /// `a1`: address of the digest.
     pub ptr: Word<T>,
-    /// `ptr[0] = 4 * ptr_q`, with `4 * ptr_q` a byte: the pointer is word-aligned.
+    /// `ptr[0] = 4 * ptr_q` with `ptr_q` a byte (so an integer, and `ptr[0]` then forces it
+    /// below 64): the pointer is word-aligned.
     pub ptr_q: T,
     pub digest: [Word<T>; 8],
     pub a7_read: ReadCols<T>,
@@ -100,7 +101,7 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
         b.assert_zero(AB::Expr::from(local.ptr[0]) - AB::Expr::from(local.ptr_q) * c(4));
         let ptr_hi = AB::Expr::from(local.ptr[2]) + AB::Expr::from(local.ptr[3]) * c(256);
         range16(b, (ptr_hi - c(1)) * c(8), real.clone());
-        byte_pair(b, AB::Expr::from(local.ptr_q) * c(4), zero(), real.clone());
+        byte_pair(b, local.ptr_q.into(), zero(), real.clone());
 
         let ptr: AB::Expr = word_value(&local.ptr);
         for (k, (word, read)) in local.digest.iter().zip(local.digest_reads.iter()).enumerate() {
@@ -165,7 +166,7 @@ mod trace {
         row.a1_read.populate(halt.a1_prev_ts, ts(SLOT_MEM), counts);
         counts.program(step.pc);
         counts.range16(((halt.digest_addr >> 16) - 1) * 8);
-        counts.byte_pair(halt.digest_addr & 0xff, 0);
+        counts.byte_pair((halt.digest_addr & 0xff) / 4, 0);
         trace
     }
 }
