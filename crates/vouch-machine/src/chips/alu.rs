@@ -163,7 +163,13 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
         // Registers.
         let clk = e(row.clk);
         eval_read(b, e(row.rs1), row.a.map(e), timestamp(clk.clone(), SLOT_RS1), &row.rs1_read, real.clone());
-        if !self.imm {
+        if self.imm {
+            // No rs2 in the immediate table: its columns are pinned to zero.
+            b.assert_zero(row.rs2);
+            b.assert_zero(row.rs2_read.prev_ts);
+            b.assert_zero(row.rs2_read.diff_lo);
+            b.assert_zero(row.rs2_read.diff_hi);
+        } else {
             eval_read(b, e(row.rs2), row.b.map(e), timestamp(clk.clone(), SLOT_RS2), &row.rs2_read, real.clone());
         }
         eval_write(b, e(row.rd), row.res.map(e), timestamp(clk.clone(), SLOT_RD), &row.rd_write, real.clone());
@@ -228,7 +234,7 @@ mod trace {
         row.clk = f(clk);
         row.rd = f(u32::from(insn.rd));
         row.rs1 = f(u32::from(insn.rs1));
-        row.rs2 = f(u32::from(insn.rs2));
+        row.rs2 = if chip.imm { Val::ZERO } else { f(u32::from(insn.rs2)) };
         let (is_add, is_sub, is_slt, is_sltu) = match insn.opcode {
             Opcode::Add | Opcode::Addi => (1, 0, 0, 0),
             Opcode::Sub => (0, 1, 0, 0),
