@@ -8,7 +8,7 @@
 //! Why this makes the memory argument sound: on a balanced bus, for every address the number of
 //! initial states sent equals the number of final states received (each access receives one
 //! state and sends one). Final states come only from this table, whose addresses are distinct —
-//! strictly increasing, each below 2^29 and each step below 2^29, all checked with `range16`
+//! strictly increasing, each below 2^29 + 2^16 and each step below 2^29 + 2^16, all checked with `range16`
 //! lookups, so no sequence can wrap around p — hence every address is initialised exactly once:
 //! from the image or here, never both, never twice. With `prev_ts < ts` on every access (see
 //! `gadgets::memory`), each read then returns the last value written, or the initial value.
@@ -27,8 +27,10 @@ use crate::MachineBuilder;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BoundaryCols<T> {
-    /// Register number (0..=32) or RAM word address. Constrained below 2^29 by `range16` on
-    /// `addr - 2^16 * addr_hi` and `8 * addr_hi`.
+    /// Register number (0..=32) or RAM word address. Constrained to an integer below
+    /// 2^29 + 2^16 by `range16` on `addr - 2^16 * addr_hi` and `8 * addr_hi` (`addr_hi` may be a
+    /// multiple of 1/8, which only moves `addr` by multiples of 2^13); a bound well below p is
+    /// all distinctness needs.
     pub addr: T,
     pub addr_hi: T,
     /// Value at the start of the segment (sent unless `from_image`).

@@ -100,7 +100,8 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
         // ptr word-aligned, 2^16 <= ptr < 2^29.
         b.assert_zero(AB::Expr::from(local.ptr[0]) - AB::Expr::from(local.ptr_q) * c(4));
         let ptr_hi = AB::Expr::from(local.ptr[2]) + AB::Expr::from(local.ptr[3]) * c(256);
-        range16(b, (ptr_hi - c(1)) * c(8), real.clone());
+        range16(b, (ptr_hi.clone() - c(1)) * c(8), real.clone());
+        range16(b, ptr_hi * c(8), real.clone());
         byte_pair(b, local.ptr_q.into(), zero(), real.clone());
 
         let ptr: AB::Expr = word_value(&local.ptr);
@@ -166,6 +167,7 @@ mod trace {
         row.a1_read.populate(halt.a1_prev_ts, ts(SLOT_MEM), counts);
         counts.program(step.pc);
         counts.range16(((halt.digest_addr >> 16) - 1) * 8);
+        counts.range16((halt.digest_addr >> 16) * 8);
         counts.byte_pair((halt.digest_addr & 0xff) / 4, 0);
         trace
     }

@@ -388,10 +388,10 @@ pub fn word_u32(w: &[Val; 4]) -> u32 {
 }
 
 /// The boundary row of cell `addr` (a register number or a word address).
-pub fn boundary_cell<'a>(
-    trace: &'a mut RowMajorMatrix<Val>,
+pub fn boundary_cell(
+    trace: &mut RowMajorMatrix<Val>,
     addr: u32,
-) -> &'a mut vouch_machine::chips::boundary::BoundaryCols<Val> {
+) -> &mut vouch_machine::chips::boundary::BoundaryCols<Val> {
     use vouch_stark::field::PrimeCharacteristicRing;
     let i = find_row(
         trace,
