@@ -401,7 +401,7 @@ fn out_of_range_quotient_byte_is_rejected() {
         &elf,
         &[],
         "out-of-range quotient byte",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S3);
             assert_eq!(word(row.q), 14285);
@@ -422,7 +422,7 @@ fn out_of_range_abs_limb_is_rejected() {
         &elf,
         &[],
         "out-of-range |b| limb",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), A2);
             assert_eq!((word(row.abs_b), word(row.abs_r), word(row.gap)), (2, 1, 0));
@@ -504,7 +504,7 @@ fn wrong_sign_bit_is_rejected() {
         &elf,
         &[],
         "wrong sign bit",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S4);
             row.a_msb = Val::ZERO;
@@ -553,7 +553,7 @@ fn remainder_out_of_bounds_is_rejected() {
         &elf,
         &[],
         "unsigned r >= b",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S2);
             let res = claim(row, 14284, 12);
@@ -565,7 +565,7 @@ fn remainder_out_of_bounds_is_rejected() {
         &elf,
         &[],
         "signed r of the wrong sign",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S4);
             let res = claim(row, -4i32 as u32, 1);
@@ -577,7 +577,7 @@ fn remainder_out_of_bounds_is_rejected() {
         &elf,
         &[],
         "signed |r| >= |b|",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S5);
             let res = claim(row, -2i32 as u32, -3i32 as u32);
@@ -589,7 +589,7 @@ fn remainder_out_of_bounds_is_rejected() {
         &elf,
         &[],
         "negative divisor, r of the wrong sign",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), A2);
             let res = claim(row, 4, 1);
@@ -698,7 +698,7 @@ fn wrong_overflow_handling_is_rejected() {
         &elf,
         &[],
         "overflow with q = MIN + 1, r = 1",
-        Reason::Bus("bytes", ChipKind::DivRem),
+        Reason::Bus("bytes", Some(ChipKind::DivRem)),
         &|t| {
             let row = row_of(trace(t, ChipKind::DivRem), S9);
             let res = claim(row, 0x8000_0001, 1);

@@ -252,13 +252,15 @@ fn set_rd(t: &mut Tampering<'_>, rd: u8, value: u32) {
 
 /// Indices of the load chip's constraints, in the order `LoadChip::eval` asserts them.
 const REAL_BOOL: usize = 5;
+/// `(addr_hi - GUARD_HI) * guard_inv = real`.
+const GUARD: usize = 15;
 const OFFSET_SUM: usize = 10;
-const LW_ALIGNED: usize = 15;
-const BYTE: usize = 17;
-const RES_0: usize = 23;
-const RS1_ORDER: usize = 27;
-const MEM_ORDER: usize = 28;
-const RD_ORDER: usize = 29;
+const LW_ALIGNED: usize = 16;
+const BYTE: usize = 18;
+const RES_0: usize = 24;
+const RS1_ORDER: usize = 28;
+const MEM_ORDER: usize = 29;
+const RD_ORDER: usize = 30;
 
 fn constraints(idx: &[usize]) -> Reason<'_> {
     Reason::Constraints(ChipKind::Load, idx)
@@ -354,7 +356,7 @@ fn two_opcode_flags_are_rejected() {
     rejected(
         &neg,
         "two flags",
-        constraints(&[REAL_BOOL, OFFSET_SUM, RES_0]),
+        constraints(&[REAL_BOOL, OFFSET_SUM, GUARD, RES_0]),
         &|t| {
             load_row(t, neg.lw).is_lbu = Val::ONE;
         },
@@ -387,7 +389,7 @@ fn padding_row_claiming_to_be_real_is_rejected() {
     rejected(
         &neg,
         "padding row made real",
-        constraints(&[OFFSET_SUM, LW_ALIGNED, RS1_ORDER, MEM_ORDER, RD_ORDER]),
+        constraints(&[OFFSET_SUM, GUARD, LW_ALIGNED, RS1_ORDER, MEM_ORDER, RD_ORDER]),
         &|t| {
             let tr = trace(t, ChipKind::Load);
             let last = tr.values.len() / tr.width - 1;
@@ -412,6 +414,7 @@ fn word_lo_out_of_range_is_rejected() {
             r.addr.carry_lo = Val::ZERO;
             r.addr.word_lo = f(0x4001);
             r.addr.addr_hi -= Val::ONE;
+            r.addr.guard_inv = (r.addr.addr_hi - f(vouch_machine::chips::load::GUARD_HI)).inverse();
         },
     );
 }
@@ -491,6 +494,7 @@ fn address_aliasing_a_register_is_rejected() {
             assert_eq!(r.addr.carry_hi, Val::ZERO);
             r.addr.carry_hi = Val::ONE;
             r.addr.addr_hi -= f(1 << 16);
+            r.addr.guard_inv = (r.addr.addr_hi - f(vouch_machine::chips::load::GUARD_HI)).inverse();
             let aliased = r.addr.addr_hi * f(1 << 16) + r.addr.word_lo * f(4);
             assert_eq!(aliased, f(victim));
             let value = vouch_machine::gadgets::word::word_to_field(VICTIM_VALUE);

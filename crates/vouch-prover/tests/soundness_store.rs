@@ -241,20 +241,22 @@ fn set_word(t: &mut Tampering<'_>, addr: u32, value: u32) {
 
 /// Indices of the store chip's constraints, in the order `StoreChip::eval` asserts them.
 const REAL_BOOL: usize = 3;
+/// `(addr_hi - GUARD_HI) * guard_inv = real`.
+const GUARD: usize = 13;
 const OFFSET_SUM: usize = 8;
-const SW_ALIGNED: usize = 13;
+const SW_ALIGNED: usize = 14;
 /// `mask_i`, `src_i`, `new_i` for byte `i`.
 const fn mask(i: usize) -> usize {
-    15 + 3 * i
-}
-const fn src(i: usize) -> usize {
     16 + 3 * i
 }
-const fn new(i: usize) -> usize {
+const fn src(i: usize) -> usize {
     17 + 3 * i
 }
-const RS1_ORDER: usize = 27;
-const MEM_ORDER: usize = 29;
+const fn new(i: usize) -> usize {
+    18 + 3 * i
+}
+const RS1_ORDER: usize = 28;
+const MEM_ORDER: usize = 30;
 
 fn constraints(idx: &[usize]) -> Reason<'_> {
     Reason::Constraints(ChipKind::Store, idx)
@@ -346,6 +348,7 @@ fn two_opcode_flags_are_rejected() {
         constraints(&[
             REAL_BOOL,
             OFFSET_SUM,
+            GUARD,
             SW_ALIGNED,
             mask(0),
             src(0),
@@ -371,6 +374,7 @@ fn padding_row_claiming_to_be_real_is_rejected() {
         // (The rs2 read's order check holds on a zero row: its slot, 1, is one past 0.)
         constraints(&[
             OFFSET_SUM,
+            GUARD,
             SW_ALIGNED,
             mask(0),
             mask(1),
@@ -401,6 +405,7 @@ fn word_lo_out_of_range_is_rejected() {
             r.addr.carry_lo = Val::ZERO;
             r.addr.word_lo = f(0x4001);
             r.addr.addr_hi -= Val::ONE;
+            r.addr.guard_inv = (r.addr.addr_hi - f(vouch_machine::chips::load::GUARD_HI)).inverse();
         },
     );
 }
@@ -471,6 +476,7 @@ fn store_aliasing_a_register_is_rejected() {
             assert_eq!(r.addr.carry_hi, Val::ZERO);
             r.addr.carry_hi = Val::ONE;
             r.addr.addr_hi -= f(1 << 16);
+            r.addr.guard_inv = (r.addr.addr_hi - f(vouch_machine::chips::load::GUARD_HI)).inverse();
             assert_eq!(
                 r.addr.addr_hi * f(1 << 16) + r.addr.word_lo * f(4),
                 f(victim)

@@ -91,7 +91,17 @@ pub struct AddressCols<T> {
     /// Bits 16..32 of the address: `range16(8 (addr_hi - 1))` and `range16(8 addr_hi)`, so
     /// `1 <= addr_hi < 2^13`; pinned by the high adder relation.
     pub addr_hi: T,
+    /// Inverse of `addr_hi - GUARD_HI`: `(addr_hi - GUARD_HI) * guard_inv = real`, so a real
+    /// access never lies in the stack guard, exactly as the executor requires.
+    pub guard_inv: T,
 }
+
+/// The stack guard `[HEAP_END, STACK_BOTTOM)` is exactly the 64 KiB block with this high limb.
+pub const GUARD_HI: u32 = vouch_abi::memory::HEAP_END >> 16;
+const _: () = assert!(
+    vouch_abi::memory::HEAP_END % (1 << 16) == 0
+        && vouch_abi::memory::STACK_BOTTOM - vouch_abi::memory::HEAP_END == 1 << 16
+);
 
 /// The effective address `base + imm (mod 2^32)`; returns the aligned address
 /// `addr - addr mod 4` as a field element.
@@ -140,7 +150,9 @@ pub fn eval_address<AB: MachineBuilder>(
     range16(b, e(cols.word_lo), real.clone());
     range16(b, e(cols.word_lo) * c(4), real.clone());
     range16(b, (e(cols.addr_hi) - c(1)) * c(8), real.clone());
-    range16(b, e(cols.addr_hi) * c(8), real);
+    range16(b, e(cols.addr_hi) * c(8), real.clone());
+    // Not in the stack guard: addr_hi != GUARD_HI on real rows (padding rows: 0 = 0).
+    b.assert_eq((e(cols.addr_hi) - c(GUARD_HI)) * e(cols.guard_inv), real);
 
     e(cols.addr_hi) * c(1 << 16) + e(cols.word_lo) * c(4)
 }
@@ -338,7 +350,7 @@ mod trace {
     use core::borrow::BorrowMut;
 
     use vouch_isa::Opcode;
-    use vouch_stark::field::PrimeCharacteristicRing;
+    use vouch_stark::field::{Field, PrimeCharacteristicRing};
     use vouch_stark::matrix::RowMajorMatrix;
     use vouch_stark::Val;
 
@@ -368,6 +380,8 @@ mod trace {
             self.word_lo = f(word_lo);
             self.offset = core::array::from_fn(|j| f(u32::from(addr & 3 == j as u32)));
             self.addr_hi = f(addr_hi);
+            assert_ne!(addr_hi, super::GUARD_HI, "access to the stack guard in the record");
+            self.guard_inv = (f(addr_hi) - f(super::GUARD_HI)).inverse();
             counts.range16(word_lo);
             counts.range16(word_lo * 4);
             counts.range16((addr_hi - 1) * 8);
@@ -482,9 +496,9 @@ pub(crate) mod tests {
     use crate::MachineAir;
 
     /// Index of the LW alignment constraint in `LoadChip::eval`'s order.
-    const LW_ALIGNED: usize = 15;
+    const LW_ALIGNED: usize = 16;
     /// Index of the LH/LHU alignment constraint.
-    const HALF_ALIGNED: usize = 16;
+    const HALF_ALIGNED: usize = 17;
 
     /// The failing constraints of the first failing row of a one-table `air` (its buses
     /// cannot balance alone, which the check reports after the constraints), or `None`.

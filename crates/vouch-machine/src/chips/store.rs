@@ -304,9 +304,9 @@ mod tests {
     use crate::MachineAir;
 
     /// Index of the SW alignment constraint in `StoreChip::eval`'s order.
-    const SW_ALIGNED: usize = 13;
+    const SW_ALIGNED: usize = 14;
     /// Index of the SH alignment constraint.
-    const SH_ALIGNED: usize = 14;
+    const SH_ALIGNED: usize = 15;
 
     /// What the row's constraints make the new word (for a misaligned SH: unchanged, as the
     /// mask selects nothing).
