@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use vouch_sdk::{Phase, ProgramId, ProveOptions, Program, Prover, Receipt};
+use vouch_sdk::{Phase, Program, ProgramId, ProveOptions, Prover, Receipt};
 
 use crate::input::InputArgs;
 use crate::Failure;
@@ -36,7 +36,11 @@ pub struct VerifyArgs {
     /// The receipt file.
     receipt: PathBuf,
     /// The program's ELF (its id is computed from it).
-    #[arg(long, conflicts_with = "program_id", required_unless_present = "program_id")]
+    #[arg(
+        long,
+        conflicts_with = "program_id",
+        required_unless_present = "program_id"
+    )]
     program: Option<PathBuf>,
     /// The program's id, as hex.
     #[arg(long)]
@@ -61,9 +65,8 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let start = Instant::now();
-    let info = Prover::with_options(opts).prove_with_progress(&program, &input, &|phase| {
-        progress.phase(phase)
-    });
+    let info = Prover::with_options(opts)
+        .prove_with_progress(&program, &input, &|phase| progress.phase(phase));
     progress.finish();
     let info = info?;
     let total = start.elapsed();
@@ -95,7 +98,11 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
         println!(
             "receipt: {} ({}, {} KiB)",
             args.output.display(),
-            if r.proof.is_zk() { "zero-knowledge" } else { "not zero-knowledge" },
+            if r.proof.is_zk() {
+                "zero-knowledge"
+            } else {
+                "not zero-knowledge"
+            },
             bytes.len().div_ceil(1024)
         );
         println!(
@@ -135,7 +142,10 @@ pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
         println!("verified: program {expected}");
         println!("journal: {}", hex::encode(&receipt.journal));
         println!("exit code: {}", receipt.exit_code);
-        println!("zero-knowledge: {}", if receipt.proof.is_zk() { "yes" } else { "no" });
+        println!(
+            "zero-knowledge: {}",
+            if receipt.proof.is_zk() { "yes" } else { "no" }
+        );
     }
     Ok(())
 }
@@ -158,7 +168,9 @@ impl Progress {
     fn new(enabled: bool) -> Self {
         let bar = enabled.then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]") {
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+            {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(120));

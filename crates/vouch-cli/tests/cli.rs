@@ -381,10 +381,16 @@ fn new_project_guest_builds_and_runs() {
 
 /// The whole user journey: `vouch new`, then `cargo run --release` of the generated host,
 /// which builds the guest and runs it. The nested builds reuse target directories under the
-/// workspace's `target/`, so only the new project's own crates compile after the first run.
+/// workspace's `target/`, so only the new project's own crates compile after the first run
+/// (the first compiles the SDK's dependencies, the prover's included: about two minutes on
+/// two cores).
 #[test]
 fn new_project_host_runs_with_cargo() {
     let (_tmp, dir) = new_project("hello-host-run");
+    // Start from the workspace's lock file, so that the project builds with the dependency
+    // versions vouch is tested with (cargo drops the entries it does not need) and the
+    // nested build needs no registry resolution.
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(&dir)
         .args(["run", "--release", "--quiet", "-p", "hello-host-run-host"])

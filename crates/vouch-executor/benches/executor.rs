@@ -9,15 +9,17 @@
 //! ```
 //!
 //! Prints one row per workload and mode: cycles, median wall time, median instructions/s.
-//! The guests are built with `vouch_sdk::build::build_guest` into `target/riscv-guests`
-//! (release, as users build them). Host build flags come from the bench profile (release with
-//! debug info) and `.cargo/config.toml` (`-C target-cpu=native`).
+//! The guests are built with cargo into `target/riscv-guests`, in release and with the flags of
+//! `vouch build` (not through `vouch-sdk`, which would make the executor's dev-dependencies
+//! include the prover). Host build flags come from the bench profile (release with debug info)
+//! and `.cargo/config.toml` (`-C target-cpu=native`). Needs the guest target:
+//! `rustup target add riscv32im-unknown-none-elf`.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use vouch_executor::{ExecOptions, Executor, Program, SegmentRecord};
-use vouch_sdk::build::{build_guest, BuildOptions};
 
 /// One benchmark workload: a guest and its input.
 struct Workload {
@@ -57,16 +59,32 @@ fn parse_args() -> Args {
     args
 }
 
+/// Build `examples/<example>/guest` as `vouch build` does and load it.
 fn build(example: &str) -> Program {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let opts = BuildOptions {
-        target_dir: Some(root.join("target/riscv-guests")),
-        quiet: true,
-        ..BuildOptions::default()
-    };
-    let dir = root.join("examples").join(example).join("guest");
-    let elf = build_guest(&dir, &opts)
-        .unwrap_or_else(|e| panic!("building the {example} guest failed: {e}"));
+    let target_dir = root.join("target/riscv-guests");
+    let manifest = root.join("examples").join(example).join("guest/Cargo.toml");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--target",
+            "riscv32im-unknown-none-elf",
+        ])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target_dir)
+        // vouch's linker script, as in `vouch_sdk::build::guest_rustflags`.
+        .env("CARGO_ENCODED_RUSTFLAGS", "-C\x1flink-arg=-Tvouch.ld")
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    assert!(status.success(), "building the {example} guest failed");
+    let elf = target_dir.join(format!(
+        "riscv32im-unknown-none-elf/release/{example}-guest"
+    ));
     let bytes = std::fs::read(&elf).unwrap_or_else(|e| panic!("{}: {e}", elf.display()));
     Program::from_elf(&bytes).unwrap_or_else(|e| panic!("{}: {e}", elf.display()))
 }

@@ -51,7 +51,11 @@ pub struct ProgramRow<E> {
 }
 
 /// Look up the instruction at `pc` in the ROM, `mult` times (0 or 1).
-pub fn lookup_program<AB: InteractionBuilder>(b: &mut AB, row: ProgramRow<AB::Expr>, mult: AB::Expr) {
+pub fn lookup_program<AB: InteractionBuilder>(
+    b: &mut AB,
+    row: ProgramRow<AB::Expr>,
+    mult: AB::Expr,
+) {
     let [i0, i1, i2, i3] = row.imm;
     PROGRAM.lookup_key(
         b,
@@ -61,7 +65,12 @@ pub fn lookup_program<AB: InteractionBuilder>(b: &mut AB, row: ProgramRow<AB::Ex
 }
 
 /// Consume the execution state `(pc, clk)`.
-pub fn receive_state<AB: InteractionBuilder>(b: &mut AB, pc: AB::Expr, clk: AB::Expr, mult: AB::Expr) {
+pub fn receive_state<AB: InteractionBuilder>(
+    b: &mut AB,
+    pc: AB::Expr,
+    clk: AB::Expr,
+    mult: AB::Expr,
+) {
     EXEC.receive(b, [pc, clk], once(mult));
 }
 

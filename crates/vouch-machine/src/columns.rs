@@ -23,7 +23,12 @@ macro_rules! impl_columns {
 
         impl<T> ::core::borrow::Borrow<$cols<T>> for [T] {
             fn borrow(&self) -> &$cols<T> {
-                assert_eq!(self.len(), $cols::<T>::WIDTH, "row width of {}", stringify!($cols));
+                assert_eq!(
+                    self.len(),
+                    $cols::<T>::WIDTH,
+                    "row width of {}",
+                    stringify!($cols)
+                );
                 // SAFETY: `$cols<T>` is `#[repr(C)]` with only `T` fields, so it has the layout
                 // of `[T; WIDTH]`; the slice holds exactly `WIDTH` initialised `T`s and the
                 // returned reference borrows it.
@@ -33,7 +38,12 @@ macro_rules! impl_columns {
 
         impl<T> ::core::borrow::BorrowMut<$cols<T>> for [T] {
             fn borrow_mut(&mut self) -> &mut $cols<T> {
-                assert_eq!(self.len(), $cols::<T>::WIDTH, "row width of {}", stringify!($cols));
+                assert_eq!(
+                    self.len(),
+                    $cols::<T>::WIDTH,
+                    "row width of {}",
+                    stringify!($cols)
+                );
                 // SAFETY: as for `Borrow`; the mutable borrow of the slice is exclusive.
                 unsafe { &mut *(self.as_mut_ptr() as *mut $cols<T>) }
             }

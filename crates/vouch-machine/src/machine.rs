@@ -121,7 +121,10 @@ impl ChipKind {
 
     /// Position in the proof.
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|&k| k == self).unwrap_or(usize::MAX)
+        Self::ALL
+            .iter()
+            .position(|&k| k == self)
+            .unwrap_or(usize::MAX)
     }
 }
 

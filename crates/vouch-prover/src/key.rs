@@ -32,7 +32,8 @@ impl ProvingKey {
             .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
         let zk = preprocess(&zk_keygen_config(&PARAMS), machine.airs(), &log_heights)
             .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
-        let commitment = |c: Option<_>| c.ok_or_else(|| ProveError::Stark("no preprocessed tables".into()));
+        let commitment =
+            |c: Option<_>| c.ok_or_else(|| ProveError::Stark("no preprocessed tables".into()));
         let fixed = machine.fixed_heights();
         let log = |h: Option<usize>| h.map_or(0, |h| h.trailing_zeros());
         let vk = VerifyingKey {
@@ -40,8 +41,19 @@ impl ProvingKey {
             entry: program.entry(),
             rom_log_height: log(fixed[vouch_machine::ChipKind::Program.index()]),
             image_log_height: log(fixed[vouch_machine::ChipKind::Image.index()]),
-            commitment_plain: commitment(plain.common.preprocessed.as_ref().map(|p| p.commitment.clone()))?,
-            commitment_zk: commitment(zk.common.preprocessed.as_ref().map(|p| p.commitment.clone()))?,
+            commitment_plain: commitment(
+                plain
+                    .common
+                    .preprocessed
+                    .as_ref()
+                    .map(|p| p.commitment.clone()),
+            )?,
+            commitment_zk: commitment(
+                zk.common
+                    .preprocessed
+                    .as_ref()
+                    .map(|p| p.commitment.clone()),
+            )?,
         };
         Ok(Self {
             program: program.clone(),

@@ -59,9 +59,38 @@ pub struct ProveStats {
     pub execute: Duration,
     pub trace: Duration,
     pub prove: Duration,
-    /// `(chip name, rows used, table height, width)` per chip.
-    pub tables: Vec<(&'static str, usize, usize, usize)>,
+    /// Per chip, in proof order.
+    pub tables: Vec<TableStats>,
 }
+
+/// The size of one chip's table in a proof.
+#[derive(Clone, Debug, Default)]
+pub struct TableStats {
+    pub name: &'static str,
+    /// Instruction rows (0 for tables that are not instruction chips).
+    pub rows: usize,
+    /// Height (a power of two).
+    pub height: usize,
+    /// Main-trace columns.
+    pub width: usize,
+    /// LogUp columns, in base-field columns (4 per extension-field column).
+    pub aux_width: usize,
+}
+
+impl ProveStats {
+    /// Committed cells (main and LogUp) per cycle, over all tables: what proving time follows.
+    pub fn cells_per_cycle(&self) -> f64 {
+        let cells: usize = self
+            .tables
+            .iter()
+            .map(|t| t.height * (t.width + t.aux_width))
+            .sum();
+        cells as f64 / self.cycles.max(1) as f64
+    }
+}
+
+/// A soundness test's change to the traces.
+type TamperFn<'t> = dyn Fn(&mut Tampering<'_>) + 't;
 
 /// What a soundness test may change before proving.
 #[doc(hidden)]
@@ -113,7 +142,7 @@ impl ProvingKey {
         input: &[u8],
         opts: &ProveOptions,
         progress: &dyn Fn(Phase),
-        tamper: Option<(bool, &dyn Fn(&mut Tampering<'_>))>,
+        tamper: Option<(bool, &TamperFn<'_>)>,
     ) -> Result<Proven, ProveError> {
         let mut stats = ProveStats::default();
         progress(Phase::Execute);
@@ -144,7 +173,12 @@ impl ProvingKey {
                 });
                 if rebalance {
                     let pv = vec![traces.statement.to_field_elements(); airs.len()];
-                    vouch_machine::trace::rebalance(&self.machine, &self.tables, &mut traces.traces, &pv);
+                    vouch_machine::trace::rebalance(
+                        &self.machine,
+                        &self.tables,
+                        &mut traces.traces,
+                        &pv,
+                    );
                 }
             }
             None => {
@@ -161,7 +195,14 @@ impl ProvingKey {
         stats.tables = vouch_machine::ChipKind::ALL
             .iter()
             .zip(&traces.traces)
-            .map(|(k, t)| (k.name(), 0, t.values.len() / t.width.max(1), t.width))
+            .zip(&traces.instruction_rows)
+            .map(|((k, t), &rows)| TableStats {
+                name: k.name(),
+                rows,
+                height: t.values.len() / t.width.max(1),
+                width: t.width,
+                aux_width: 0,
+            })
             .collect();
         macro_rules! instances {
             () => {
@@ -192,6 +233,23 @@ impl ProvingKey {
             )
         };
         stats.prove = t.elapsed();
+        let aux: Vec<usize> = match &proof {
+            ReceiptProof::Zk(p) => p
+                .opened_values
+                .instances
+                .iter()
+                .map(|i| i.permutation_local.len())
+                .collect(),
+            ReceiptProof::Plain(p) => p
+                .opened_values
+                .instances
+                .iter()
+                .map(|i| i.permutation_local.len())
+                .collect(),
+        };
+        for (t, a) in stats.tables.iter_mut().zip(aux) {
+            t.aux_width = a;
+        }
         let receipt = Receipt {
             version: RECEIPT_VERSION,
             program_id: self.program_id(),

@@ -32,7 +32,10 @@ fn program() -> Vec<u8> {
 fn proves_and_verifies_without_zk() {
     let program = Program::from_elf(&program()).unwrap();
     let pk = ProvingKey::new(&program).unwrap();
-    let opts = ProveOptions { zk: false, ..Default::default() };
+    let opts = ProveOptions {
+        zk: false,
+        ..Default::default()
+    };
     let proven = pk.prove(&[], &opts, &|_| {}).unwrap();
     let receipt = proven.receipt;
     assert_eq!(receipt.exit_code, 7);

@@ -40,14 +40,20 @@ fn honest_receipt_verifies_after_a_round_trip() {
 fn tampered_journal_is_rejected() {
     let (pk, mut r) = setup();
     r.journal = vec![1];
-    assert!(matches!(r.verify(pk.program_id()), Err(VerifyError::InvalidProof(_))));
+    assert!(matches!(
+        r.verify(pk.program_id()),
+        Err(VerifyError::InvalidProof(_))
+    ));
 }
 
 #[test]
 fn tampered_exit_code_is_rejected() {
     let (pk, mut r) = setup();
     r.exit_code = 0;
-    assert!(matches!(r.verify(pk.program_id()), Err(VerifyError::InvalidProof(_))));
+    assert!(matches!(
+        r.verify(pk.program_id()),
+        Err(VerifyError::InvalidProof(_))
+    ));
 }
 
 #[test]
@@ -56,11 +62,17 @@ fn another_programs_id_is_rejected() {
     let other = key(&program(4)).program_id();
     assert_ne!(other, pk.program_id());
     // Verifying against another program fails on the id itself…
-    assert!(matches!(r.verify(other), Err(VerifyError::WrongProgram { .. })));
+    assert!(matches!(
+        r.verify(other),
+        Err(VerifyError::WrongProgram { .. })
+    ));
     // …and relabelling the receipt does not help: its key no longer hashes to the id.
     let mut relabelled = reencode(&r);
     relabelled.program_id = other;
-    assert!(matches!(relabelled.verify(other), Err(VerifyError::KeyMismatch)));
+    assert!(matches!(
+        relabelled.verify(other),
+        Err(VerifyError::KeyMismatch)
+    ));
 }
 
 #[test]
@@ -72,7 +84,10 @@ fn receipt_from_another_program_is_rejected() {
     let mut r = prove(&pk4, &[]);
     r.program_id = pk3.program_id();
     r.vk = pk3.verifying_key().clone();
-    assert!(matches!(r.verify(pk3.program_id()), Err(VerifyError::InvalidProof(_))));
+    assert!(matches!(
+        r.verify(pk3.program_id()),
+        Err(VerifyError::InvalidProof(_))
+    ));
 }
 
 #[test]
@@ -81,7 +96,9 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
     let id = pk.program_id();
     let edit = |f: &dyn Fn(&mut vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>)| {
         let mut r = reencode(&r);
-        let ReceiptProof::Plain(proof) = &mut r.proof else { unreachable!("proved without zk") };
+        let ReceiptProof::Plain(proof) = &mut r.proof else {
+            unreachable!("proved without zk")
+        };
         f(proof);
         r.verify(id)
     };
@@ -91,7 +108,10 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.opened_values.instances.pop();
         p.lookup_terminals.pop();
     });
-    assert!(matches!(omitted, Err(VerifyError::BadShape(_))), "{omitted:?}");
+    assert!(
+        matches!(omitted, Err(VerifyError::BadShape(_))),
+        "{omitted:?}"
+    );
     // Duplicate a table.
     let duplicated = edit(&|p| {
         let n = p.degree_bits.len();
@@ -107,7 +127,10 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.opened_values.instances.push(copy);
         p.lookup_terminals.push(p.lookup_terminals[n - 1]);
     });
-    assert!(matches!(duplicated, Err(VerifyError::BadShape(_))), "{duplicated:?}");
+    assert!(
+        matches!(duplicated, Err(VerifyError::BadShape(_))),
+        "{duplicated:?}"
+    );
     // Swap two tables of the same height and width class (the two ALU tables).
     let (a, b) = (ChipKind::AluReg.index(), ChipKind::AluImm.index());
     let swapped = edit(&|p| {
@@ -115,7 +138,10 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.opened_values.instances.swap(a, b);
         p.lookup_terminals.swap(a, b);
     });
-    assert!(matches!(swapped, Err(VerifyError::InvalidProof(_))), "{swapped:?}");
+    assert!(
+        matches!(swapped, Err(VerifyError::InvalidProof(_))),
+        "{swapped:?}"
+    );
 }
 
 #[test]
@@ -134,14 +160,22 @@ fn an_execution_that_does_not_halt_is_rejected() {
     let machine = vouch_machine::Machine::new(tables.clone());
     let result = verify_tampered(&pk, &[], &|t| {
         let halt = *row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0);
-        let ptr: u32 = halt.ptr.iter().rev().fold(0, |acc, b| acc * 256 + b.to_string().parse::<u32>().unwrap());
-        let mut rewind = vec![(17u32, halt.a7_read.prev_ts), (10, halt.a0_read.prev_ts), (11, halt.a1_read.prev_ts)];
+        let ptr: u32 = halt.ptr.iter().rev().fold(0, |acc, b| {
+            acc * 256 + b.to_string().parse::<u32>().unwrap()
+        });
+        let mut rewind = vec![
+            (17u32, halt.a7_read.prev_ts),
+            (10, halt.a0_read.prev_ts),
+            (11, halt.a1_read.prev_ts),
+        ];
         for (k, read) in halt.digest_reads.iter().enumerate() {
             rewind.push((ptr + 4 * k as u32, read.prev_ts));
         }
         let boundary = trace(t, ChipKind::Boundary);
         for (addr, prev_ts) in rewind {
-            let i = find_row(boundary, |r: &BoundaryCols<Val>| r.is_real == Val::ONE && r.addr == f(addr));
+            let i = find_row(boundary, |r: &BoundaryCols<Val>| {
+                r.is_real == Val::ONE && r.addr == f(addr)
+            });
             row_mut::<BoundaryCols<Val>>(boundary, i).last_ts = prev_ts;
         }
         *row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0) = HaltCols::default();
@@ -156,7 +190,10 @@ fn an_execution_that_does_not_halt_is_rejected() {
         vouch_machine::trace::rebalance(&machine, &tables, &mut traces, &pv);
         vouch_stark::debug::check_all(machine.airs(), &traces, &pv);
     });
-    assert!(matches!(result, Err(VerifyError::InvalidProof(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(VerifyError::InvalidProof(_))),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -173,7 +210,10 @@ fn corrupted_bytes_never_verify_and_never_panic() {
         match Receipt::from_bytes(&b) {
             Err(_) => rejected += 1,
             Ok(r) => {
-                assert!(r.verify(id).is_err(), "a receipt with bit {pos} flipped verified");
+                assert!(
+                    r.verify(id).is_err(),
+                    "a receipt with bit {pos} flipped verified"
+                );
                 rejected += 1;
             }
         }
@@ -181,7 +221,10 @@ fn corrupted_bytes_never_verify_and_never_panic() {
     assert!(rejected > 90);
     // Truncations and garbage.
     for len in [0, 7, 12, 100, bytes.len() / 2, bytes.len() - 1] {
-        assert!(Receipt::from_bytes(&bytes[..len]).is_err(), "truncated to {len}");
+        assert!(
+            Receipt::from_bytes(&bytes[..len]).is_err(),
+            "truncated to {len}"
+        );
     }
     let mut long = bytes.clone();
     long.push(0);

@@ -16,7 +16,10 @@ use vouch_testkit::{empty_journal_digest, Asm};
 fn program() -> Vec<u8> {
     let mut p = Asm::new();
     p.alloc_data(&empty_journal_digest());
-    p.addi(T0, ZERO, 200).addi(T1, ZERO, 100).add(S2, T0, T1).slt(S3, T1, T0);
+    p.addi(T0, ZERO, 200)
+        .addi(T1, ZERO, 100)
+        .add(S2, T0, T1)
+        .slt(S3, T1, T0);
     p.addi(A1, ZERO, 1);
     for _ in 0..24 {
         p.add(A1, A1, A1);
@@ -47,7 +50,11 @@ fn wrong_result_is_rejected() {
         let tr = trace(t, ChipKind::AluReg);
         let i = find_row(tr, |r: &AluCols<Val>| is_add_row(r, 200));
         row_mut::<AluCols<Val>>(tr, i).res[0] += Val::ONE;
-        assert!(boundary::set_last(trace(t, ChipKind::Boundary), u32::from(S2), 301));
+        assert!(boundary::set_last(
+            trace(t, ChipKind::Boundary),
+            u32::from(S2),
+            301
+        ));
     });
 }
 
@@ -61,7 +68,11 @@ fn consistent_wrong_sum_is_rejected() {
         let r = row_mut::<AluCols<Val>>(tr, i);
         r.res[0] += Val::ONE;
         r.sum[0] += Val::ONE;
-        assert!(boundary::set_last(trace(t, ChipKind::Boundary), u32::from(S2), 301));
+        assert!(boundary::set_last(
+            trace(t, ChipKind::Boundary),
+            u32::from(S2),
+            301
+        ));
     });
 }
 
@@ -124,7 +135,11 @@ fn wrong_signed_comparison_is_rejected() {
         r.sign_differ = Val::ONE;
         r.slt = Val::ZERO;
         r.res[0] = Val::ZERO;
-        assert!(boundary::set_last(trace(t, ChipKind::Boundary), u32::from(S3), 0));
+        assert!(boundary::set_last(
+            trace(t, ChipKind::Boundary),
+            u32::from(S3),
+            0
+        ));
     });
 }
 

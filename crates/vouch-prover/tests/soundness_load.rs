@@ -389,7 +389,9 @@ fn padding_row_claiming_to_be_real_is_rejected() {
     rejected(
         &neg,
         "padding row made real",
-        constraints(&[OFFSET_SUM, GUARD, LW_ALIGNED, RS1_ORDER, MEM_ORDER, RD_ORDER]),
+        constraints(&[
+            OFFSET_SUM, GUARD, LW_ALIGNED, RS1_ORDER, MEM_ORDER, RD_ORDER,
+        ]),
         &|t| {
             let tr = trace(t, ChipKind::Load);
             let last = tr.values.len() / tr.width - 1;

@@ -306,7 +306,7 @@ fn out_of_range_product_byte_is_rejected() {
         &elf,
         &[],
         "out-of-range product byte",
-        Reason::Bus("bytes", ChipKind::Mul),
+        Reason::Bus("bytes", Some(ChipKind::Mul)),
         &|t| {
             let r = row_of(trace(t, ChipKind::Mul), S5);
             assert_eq!((r.p[0], r.p[1], r.carry[0]), (f(0xf1), f(0xf6), f(4)));
@@ -327,7 +327,7 @@ fn out_of_range_result_byte_is_rejected() {
         &elf,
         &[],
         "out-of-range result byte",
-        Reason::Bus("bytes", ChipKind::Mul),
+        Reason::Bus("bytes", Some(ChipKind::Mul)),
         &|t| {
             let r = row_of(trace(t, ChipKind::Mul), S2);
             r.p[0] += f(256);
@@ -385,7 +385,7 @@ fn wrong_sign_bit_is_rejected() {
         &elf,
         &[],
         "wrong sign bit",
-        Reason::Bus("bytes", ChipKind::Mul),
+        Reason::Bus("bytes", Some(ChipKind::Mul)),
         &|t| {
             let r = row_of(trace(t, ChipKind::Mul), S3);
             r.a_msb = Val::ZERO;

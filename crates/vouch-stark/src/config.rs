@@ -2,11 +2,12 @@
 
 use p3_challenger::DuplexChallenger;
 use p3_commit::ExtensionMmcs;
-use p3_dft::Radix2DitParallel;
 use p3_field::extension::BinomialExtensionField;
 use p3_field::Field;
 use p3_fri::{FriParameters, HidingFriPcs, TwoAdicFriPcs};
-use p3_koala_bear::{default_koalabear_poseidon2_16, KoalaBear, Poseidon2KoalaBear};
+use p3_koala_bear::{
+    default_koalabear_poseidon2_16, default_koalabear_poseidon2_24, KoalaBear, Poseidon2KoalaBear,
+};
 use p3_merkle_tree::{MerkleTreeHidingMmcs, MerkleTreeMmcs};
 use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
 use p3_uni_stark::StarkConfig;
@@ -19,8 +20,11 @@ pub type Val = KoalaBear;
 pub type Challenge = BinomialExtensionField<Val, 4>;
 /// The Poseidon2 permutation, width 16, with Plonky3's published round constants.
 pub type Perm = Poseidon2KoalaBear<16>;
-/// Leaf hash: sponge with rate 8, digest of 8 field elements (~248 bits).
-pub type Hash = PaddingFreeSponge<Perm, 16, 8, 8>;
+/// The Poseidon2 permutation of width 24, for hashing Merkle leaves (rows).
+pub type Perm24 = Poseidon2KoalaBear<24>;
+/// Leaf hash: sponge over the width-24 permutation with rate 16 (half the permutations of a
+/// width-16 sponge per row, each about 1.5 times the cost), digest of 8 field elements.
+pub type Hash = PaddingFreeSponge<Perm24, 24, 16, 8>;
 /// Two-to-one compression for Merkle nodes.
 pub type Compress = TruncatedPermutation<Perm, 2, 8, 16>;
 type Packing = <Val as Field>::Packing;
@@ -32,7 +36,7 @@ type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
 type HidingChallengeMmcs = ExtensionMmcs<Val, Challenge, HidingValMmcs>;
 /// Fiat–Shamir: a duplex sponge over the same Poseidon2.
 pub type Challenger = DuplexChallenger<Val, Perm, 16, 8>;
-type Dft = Radix2DitParallel<Val>;
+type Dft = p3_dft::Radix2DFTSmallBatch<Val>;
 /// Non-hiding FRI.
 pub type PlainPcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
 /// Hiding FRI (zero knowledge).
@@ -102,7 +106,8 @@ fn fri_params<M>(p: &Params, mmcs: M) -> FriParameters<M> {
 
 fn hash_and_compress() -> (Perm, Hash, Compress) {
     let perm = default_koalabear_poseidon2_16();
-    (perm.clone(), Hash::new(perm.clone()), Compress::new(perm))
+    let perm24 = default_koalabear_poseidon2_24();
+    (perm.clone(), Hash::new(perm24), Compress::new(perm))
 }
 
 /// The non-hiding configuration.

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use p3_air::{Air, DebugConstraintBuilder};
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_lookup::debug_util::{check_lookups, LookupDebugInstance};
 use p3_lookup::{InteractionSymbolicBuilder, Kind, Lookups};
 use p3_matrix::dense::{RowMajorMatrix, RowMajorMatrixView};
 use p3_matrix::stack::VerticalPair;
 use p3_matrix::Matrix;
-use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
 use crate::{Challenge, Val};
 
@@ -20,7 +20,8 @@ use crate::{Challenge, Val};
 /// Panics naming the table, row and constraint that fail.
 pub fn check_all<A>(airs: &[A], traces: &[RowMajorMatrix<Val>], public_values: &[Vec<Val>])
 where
-    A: for<'a> Air<DebugConstraintBuilder<'a, Val>> + Air<InteractionSymbolicBuilder<Val, Challenge>>,
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val>>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>,
 {
     for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -63,7 +64,8 @@ pub fn bus_queries<A>(
     buses: &[&str],
 ) -> HashMap<(String, Vec<u32>), u64>
 where
-    A: for<'a> Air<DebugConstraintBuilder<'a, Val>> + Air<InteractionSymbolicBuilder<Val, Challenge>>,
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val>>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>,
 {
     let mut counts: HashMap<(String, Vec<u32>), u64> = HashMap::new();
     for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
@@ -84,7 +86,10 @@ where
         for row in 0..height {
             let next = (row + 1) % height;
             let local = trace.row_slice(row).map(|r| r.to_vec()).unwrap_or_default();
-            let nxt = trace.row_slice(next).map(|r| r.to_vec()).unwrap_or_default();
+            let nxt = trace
+                .row_slice(next)
+                .map(|r| r.to_vec())
+                .unwrap_or_default();
             let (pl, pn) = match &prep {
                 Some(p) => (
                     p.row_slice(row).map(|r| r.to_vec()).unwrap_or_default(),
@@ -97,9 +102,15 @@ where
                 RowMajorMatrixView::new_row(&nxt),
             );
             let prep_pair = if prep.is_some() {
-                VerticalPair::new(RowMajorMatrixView::new_row(&pl), RowMajorMatrixView::new_row(&pn))
+                VerticalPair::new(
+                    RowMajorMatrixView::new_row(&pl),
+                    RowMajorMatrixView::new_row(&pn),
+                )
             } else {
-                VerticalPair::new(RowMajorMatrixView::new(&[], 0), RowMajorMatrixView::new(&[], 0))
+                VerticalPair::new(
+                    RowMajorMatrixView::new(&[], 0),
+                    RowMajorMatrixView::new(&[], 0),
+                )
             };
             let builder = DebugConstraintBuilder::<Val>::new(
                 row,
@@ -121,7 +132,8 @@ where
                         .iter()
                         .map(|e| e.resolve(&builder).as_canonical_u32())
                         .collect();
-                    *counts.entry((bus.clone(), key)).or_default() += u64::from(m.as_canonical_u32());
+                    *counts.entry((bus.clone(), key)).or_default() +=
+                        u64::from(m.as_canonical_u32());
                 }
             }
         }

@@ -91,12 +91,19 @@ where
                 SC::Challenge,
                 A,
                 _,
-            >(air, AirLayout::from_air(air), domain, &unpacked, is_zk, &gadget);
+            >(
+                air,
+                AirLayout::from_air(air),
+                domain,
+                &unpacked,
+                is_zk,
+                &gadget,
+            );
             let budget = (1usize << log_chunks) + 1 - is_zk;
             unpacked.pack_same_bus_with_degree(budget, |lookup| {
-                gadget.constraint_degree_with_transition(lookup, domain.transition_degree_multiple())
+                gadget
+                    .constraint_degree_with_transition(lookup, domain.transition_degree_multiple())
             })
         })
         .collect()
 }
-

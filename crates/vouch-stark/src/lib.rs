@@ -24,8 +24,8 @@ pub use security::{SecurityReport, StarkShape};
 /// AIR definitions.
 pub mod air {
     pub use p3_air::{
-        Air, AirBuilder, BaseAir, ExtensionBuilder, FilteredAirBuilder,
-        PermutationAirBuilder, WindowAccess,
+        Air, AirBuilder, BaseAir, ExtensionBuilder, FilteredAirBuilder, PermutationAirBuilder,
+        WindowAccess,
     };
     pub use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 }
@@ -45,11 +45,11 @@ pub mod matrix {
 
 /// Multi-table proving and verification.
 pub mod batch {
+    pub use p3_batch_stark::common::GlobalPreprocessed;
     pub use p3_batch_stark::{
         prove_batch, verify_batch, BatchProof, BatchVerificationError, CommonData, ProverData,
-        StarkInstance, StarkGenericConfig,
+        StarkGenericConfig, StarkInstance,
     };
-    pub use p3_batch_stark::common::GlobalPreprocessed;
     pub use p3_lookup::InteractionSymbolicBuilder;
 }
 

@@ -80,7 +80,8 @@ impl SecurityReport {
         )
         .with_grinding(p3_security_grinding(params));
         let degree_bits = shape.max_log_height + zk;
-        let stark_bits = ConjecturedSecurity::compute_from_params(&stark, degree_bits).security_bits;
+        let stark_bits =
+            ConjecturedSecurity::compute_from_params(&stark, degree_bits).security_bits;
         // LogUp: error <= (fractions * tuple width) / |EF|, improved by the grinding.
         let logup_bits = (CHALLENGE_FIELD_BITS + params.lookup_pow_bits)
             .saturating_sub(shape.log_num_fractions + ceil_log2(shape.max_tuple_width));
@@ -97,7 +98,6 @@ fn p3_security_grinding(params: &Params) -> p3_uni_stark::GrindingSites {
         out_of_domain: params.ood_pow_bits,
         lookup_challenge: params.lookup_pow_bits,
         batch_combination: params.batch_pow_bits,
-        ..p3_uni_stark::GrindingSites::NONE
     }
 }
 
@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn fewer_queries_fall_short() {
         // The check above is not vacuous: the report reacts to the parameters.
-        let weak = Params { num_queries: 40, ..PARAMS };
+        let weak = Params {
+            num_queries: 40,
+            ..PARAMS
+        };
         assert!(SecurityReport::compute(&weak, &worst_shape(true)).bits < 100);
     }
 }

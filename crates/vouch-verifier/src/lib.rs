@@ -7,10 +7,17 @@
 //! What a valid receipt means: the program whose verifying key hashes to the program id, run
 //! from its entry point with its initial memory image and some private input, reached `HALT`
 //! with the receipt's exit code, having committed exactly the receipt's journal.
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod receipt;
 mod verify;
 
-pub use receipt::{ProgramId, Receipt, ReceiptProof, VerifyingKey, MAX_RECEIPT_BYTES, RECEIPT_VERSION};
+pub use receipt::{
+    ProgramId, Receipt, ReceiptProof, VerifyingKey, MAX_RECEIPT_BYTES, RECEIPT_VERSION,
+};
 pub use verify::VerifyError;

@@ -17,6 +17,10 @@ pub const MAX_RECEIPT_BYTES: usize = 64 << 20;
 
 const MAGIC: &[u8; 8] = b"VOUCHRCT";
 
+/// bincode's standard configuration (variable-length integers: measured smaller than fixed
+/// width on real receipts, whose many small values outweigh the field elements above 2^28).
+const ENCODING: bincode::config::Configuration = bincode::config::standard();
+
 /// What fixes a program for the verifier: its entry point and the commitments to its ROM and
 /// initial image (with the machine's fixed tables), in both proof modes, with their heights.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -40,7 +44,7 @@ impl VerifyingKey {
         let mut h = Sha256::new();
         h.update(b"vouch.program-id.v1");
         // Encoding a key to memory cannot fail; an empty encoding would simply not match.
-        h.update(bincode::serde::encode_to_vec(self, bincode::config::standard()).unwrap_or_default());
+        h.update(bincode::serde::encode_to_vec(self, ENCODING).unwrap_or_default());
         ProgramId(h.finalize().into())
     }
 }
@@ -54,9 +58,9 @@ impl ProgramId {
     pub fn from_hex(s: &str) -> Result<Self, VerifyError> {
         let s = s.trim().trim_start_matches("0x");
         let bytes = hex::decode(s).map_err(|e| VerifyError::BadProgramId(e.to_string()))?;
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|v: Vec<u8>| VerifyError::BadProgramId(format!("{} bytes, not 32", v.len())))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|v: Vec<u8>| {
+            VerifyError::BadProgramId(format!("{} bytes, not 32", v.len()))
+        })?;
         Ok(Self(arr))
     }
 
@@ -116,7 +120,7 @@ impl Receipt {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&RECEIPT_VERSION.to_le_bytes());
-        let body = bincode::serde::encode_to_vec(self, bincode::config::standard())
+        let body = bincode::serde::encode_to_vec(self, ENCODING)
             .map_err(|e| VerifyError::Decode(e.to_string()))?;
         out.extend_from_slice(&body);
         Ok(out)
@@ -136,18 +140,21 @@ impl Receipt {
             .split_at_checked(MAGIC.len())
             .ok_or_else(|| VerifyError::Decode("too short to be a receipt".into()))?;
         if magic != MAGIC {
-            return Err(VerifyError::Decode("not a vouch receipt (bad magic)".into()));
+            return Err(VerifyError::Decode(
+                "not a vouch receipt (bad magic)".into(),
+            ));
         }
         let (version, body) = rest
             .split_at_checked(4)
             .ok_or_else(|| VerifyError::Decode("truncated header".into()))?;
         let version = u32::from_le_bytes(
-            <[u8; 4]>::try_from(version).map_err(|_| VerifyError::Decode("truncated header".into()))?,
+            <[u8; 4]>::try_from(version)
+                .map_err(|_| VerifyError::Decode("truncated header".into()))?,
         );
         if version != RECEIPT_VERSION {
             return Err(VerifyError::UnsupportedVersion(version));
         }
-        let config = bincode::config::standard().with_limit::<MAX_RECEIPT_BYTES>();
+        let config = ENCODING.with_limit::<MAX_RECEIPT_BYTES>();
         let (receipt, used): (Receipt, usize) = bincode::serde::decode_from_slice(body, config)
             .map_err(|e| VerifyError::Decode(e.to_string()))?;
         if used != body.len() {

@@ -19,7 +19,10 @@ pub enum VerifyError {
     #[error("invalid program id: {0}")]
     BadProgramId(String),
     #[error("the receipt is for program {found}, not the expected {expected}")]
-    WrongProgram { expected: ProgramId, found: ProgramId },
+    WrongProgram {
+        expected: ProgramId,
+        found: ProgramId,
+    },
     #[error("the receipt's verifying key does not hash to its program id")]
     KeyMismatch,
     #[error("the receipt's proof has the wrong shape: {0}")]
@@ -36,7 +39,9 @@ impl Receipt {
     /// `self.exit_code` after committing `self.journal`.
     pub fn verify(&self, expected: ProgramId) -> Result<(), VerifyError> {
         if self.version != RECEIPT_VERSION || self.vk.version != RECEIPT_VERSION {
-            return Err(VerifyError::UnsupportedVersion(self.version.max(self.vk.version)));
+            return Err(VerifyError::UnsupportedVersion(
+                self.version.max(self.vk.version),
+            ));
         }
         if self.program_id != expected {
             return Err(VerifyError::WrongProgram {

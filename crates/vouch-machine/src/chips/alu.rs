@@ -77,9 +77,19 @@ impl AluChip {
     /// immediate table).
     pub fn opcodes(&self) -> [Option<Opcode>; 4] {
         if self.imm {
-            [Some(Opcode::Addi), None, Some(Opcode::Slti), Some(Opcode::Sltiu)]
+            [
+                Some(Opcode::Addi),
+                None,
+                Some(Opcode::Slti),
+                Some(Opcode::Sltiu),
+            ]
         } else {
-            [Some(Opcode::Add), Some(Opcode::Sub), Some(Opcode::Slt), Some(Opcode::Sltu)]
+            [
+                Some(Opcode::Add),
+                Some(Opcode::Sub),
+                Some(Opcode::Slt),
+                Some(Opcode::Sltu),
+            ]
         }
     }
 }
@@ -123,7 +133,11 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
         let subish = e(row.is_sub) + e(row.is_slt) + e(row.is_sltu);
         for i in 0..4 {
             b.assert_bool(row.carry[i]);
-            let cin = if i == 0 { AB::Expr::ZERO } else { e(row.carry[i - 1]) };
+            let cin = if i == 0 {
+                AB::Expr::ZERO
+            } else {
+                e(row.carry[i - 1])
+            };
             let cout = e(row.carry[i]) * c(256);
             let add_rel = e(row.a[i]) + e(row.b[i]) + cin.clone() - e(row.sum[i]) - cout.clone();
             let sub_rel = e(row.sum[i]) + e(row.b[i]) + cin - e(row.a[i]) - cout;
@@ -150,7 +164,8 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
         );
         b.assert_eq(
             row.slt,
-            e(row.carry[3]) + e(row.sign_differ) - two.clone() * e(row.carry[3]) * e(row.sign_differ),
+            e(row.carry[3]) + e(row.sign_differ)
+                - two.clone() * e(row.carry[3]) * e(row.sign_differ),
         );
         b.assert_zero(e(row.is_slt) * (e(row.res[0]) - e(row.slt)));
         byte_pair(
@@ -162,7 +177,14 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
 
         // Registers.
         let clk = e(row.clk);
-        eval_read(b, e(row.rs1), row.a.map(e), timestamp(clk.clone(), SLOT_RS1), &row.rs1_read, real.clone());
+        eval_read(
+            b,
+            e(row.rs1),
+            row.a.map(e),
+            timestamp(clk.clone(), SLOT_RS1),
+            &row.rs1_read,
+            real.clone(),
+        );
         if self.imm {
             // No rs2 in the immediate table: its columns are pinned to zero.
             b.assert_zero(row.rs2);
@@ -170,19 +192,48 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
             b.assert_zero(row.rs2_read.diff_lo);
             b.assert_zero(row.rs2_read.diff_hi);
         } else {
-            eval_read(b, e(row.rs2), row.b.map(e), timestamp(clk.clone(), SLOT_RS2), &row.rs2_read, real.clone());
+            eval_read(
+                b,
+                e(row.rs2),
+                row.b.map(e),
+                timestamp(clk.clone(), SLOT_RS2),
+                &row.rs2_read,
+                real.clone(),
+            );
         }
-        eval_write(b, e(row.rd), row.res.map(e), timestamp(clk.clone(), SLOT_RD), &row.rd_write, real.clone());
+        eval_write(
+            b,
+            e(row.rd),
+            row.res.map(e),
+            timestamp(clk.clone(), SLOT_RD),
+            &row.rd_write,
+            real.clone(),
+        );
 
         // The instruction and the next state.
         let (rs2, imm) = if self.imm {
             (AB::Expr::ZERO, row.b.map(e))
         } else {
-            (e(row.rs2), [AB::Expr::ZERO, AB::Expr::ZERO, AB::Expr::ZERO, AB::Expr::ZERO])
+            (
+                e(row.rs2),
+                [
+                    AB::Expr::ZERO,
+                    AB::Expr::ZERO,
+                    AB::Expr::ZERO,
+                    AB::Expr::ZERO,
+                ],
+            )
         };
         lookup_program(
             b,
-            ProgramRow { pc: e(row.pc), opcode, rd: e(row.rd), rs1: e(row.rs1), rs2, imm },
+            ProgramRow {
+                pc: e(row.pc),
+                opcode,
+                rd: e(row.rd),
+                rs1: e(row.rs1),
+                rs2,
+                imm,
+            },
             real.clone(),
         );
         receive_state(b, e(row.pc), clk.clone(), real.clone());
@@ -227,14 +278,23 @@ mod trace {
         Ok(trace)
     }
 
-    fn populate(chip: AluChip, ev: &InstrEvent<'_>, row: &mut AluCols<Val>, counts: &mut LookupCounts) {
+    fn populate(
+        chip: AluChip,
+        ev: &InstrEvent<'_>,
+        row: &mut AluCols<Val>,
+        counts: &mut LookupCounts,
+    ) {
         let f = Val::from_u32;
         let (insn, step, clk) = (ev.insn, ev.step, ev.clk);
         row.pc = f(step.pc);
         row.clk = f(clk);
         row.rd = f(u32::from(insn.rd));
         row.rs1 = f(u32::from(insn.rs1));
-        row.rs2 = if chip.imm { Val::ZERO } else { f(u32::from(insn.rs2)) };
+        row.rs2 = if chip.imm {
+            Val::ZERO
+        } else {
+            f(u32::from(insn.rs2))
+        };
         let (is_add, is_sub, is_slt, is_sltu) = match insn.opcode {
             Opcode::Add | Opcode::Addi => (1, 0, 0, 0),
             Opcode::Sub => (0, 1, 0, 0),
@@ -248,7 +308,11 @@ mod trace {
         row.is_sltu = f(is_sltu);
         let a = step.rs1_val;
         let b = if chip.imm { insn.imm } else { step.rs2_val };
-        let sum = if is_add == 1 { a.wrapping_add(b) } else { a.wrapping_sub(b) };
+        let sum = if is_add == 1 {
+            a.wrapping_add(b)
+        } else {
+            a.wrapping_sub(b)
+        };
         let (ab, bb, sb) = (a.to_le_bytes(), b.to_le_bytes(), sum.to_le_bytes());
         let mut carry = [0u32; 4];
         let mut cin = 0u32;
@@ -274,7 +338,13 @@ mod trace {
         row.slt = f(carry[3] ^ sign_differ);
         debug_assert_eq!(
             step.rd_val,
-            if is_add + is_sub == 1 { sum } else if is_sltu == 1 { carry[3] } else { carry[3] ^ sign_differ },
+            if is_add + is_sub == 1 {
+                sum
+            } else if is_sltu == 1 {
+                carry[3]
+            } else {
+                carry[3] ^ sign_differ
+            },
             "ALU result at pc {:#x}",
             step.pc
         );
@@ -284,10 +354,13 @@ mod trace {
         if is_slt == 1 {
             counts.byte_pair(u32::from(ab[3] & 0x7f) * 2, u32::from(bb[3] & 0x7f) * 2);
         }
-        row.rs1_read.populate(step.rs1_prev_ts, ts(clk, SLOT_RS1), counts);
+        row.rs1_read
+            .populate(step.rs1_prev_ts, ts(clk, SLOT_RS1), counts);
         if !chip.imm {
-            row.rs2_read.populate(step.rs2_prev_ts, ts(clk, SLOT_RS2), counts);
+            row.rs2_read
+                .populate(step.rs2_prev_ts, ts(clk, SLOT_RS2), counts);
         }
-        row.rd_write.populate(step.rd_prev_ts, step.rd_prev_val, ts(clk, SLOT_RD), counts);
+        row.rd_write
+            .populate(step.rd_prev_ts, step.rd_prev_val, ts(clk, SLOT_RD), counts);
     }
 }

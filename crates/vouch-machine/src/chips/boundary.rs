@@ -84,15 +84,26 @@ impl<AB: MachineBuilder> Air<AB> for BoundaryChip {
             .assert_zero((one.clone() - local.is_real) * next.is_real);
         // Strictly increasing addresses: next.addr - addr - 1 = next.diff (< 2^29).
         let step = AB::Expr::from(next.addr) - local.addr - one.clone();
-        let diff = AB::Expr::from(next.diff_lo) + AB::Expr::from(next.diff_hi) * AB::Expr::from_u32(1 << 16);
-        b.when_transition().assert_zero(AB::Expr::from(next.is_real) * (step - diff));
+        let diff = AB::Expr::from(next.diff_lo)
+            + AB::Expr::from(next.diff_hi) * AB::Expr::from_u32(1 << 16);
+        b.when_transition()
+            .assert_zero(AB::Expr::from(next.is_real) * (step - diff));
         let real: AB::Expr = local.is_real.into();
         range16(b, local.diff_lo.into(), real.clone());
-        range16(b, AB::Expr::from(local.diff_hi) * AB::Expr::from_u32(8), real.clone());
+        range16(
+            b,
+            AB::Expr::from(local.diff_hi) * AB::Expr::from_u32(8),
+            real.clone(),
+        );
         // addr < 2^29.
-        let addr_lo = AB::Expr::from(local.addr) - AB::Expr::from(local.addr_hi) * AB::Expr::from_u32(1 << 16);
+        let addr_lo = AB::Expr::from(local.addr)
+            - AB::Expr::from(local.addr_hi) * AB::Expr::from_u32(1 << 16);
         range16(b, addr_lo, real.clone());
-        range16(b, AB::Expr::from(local.addr_hi) * AB::Expr::from_u32(8), real.clone());
+        range16(
+            b,
+            AB::Expr::from(local.addr_hi) * AB::Expr::from_u32(8),
+            real.clone(),
+        );
 
         // In the first segment, cells outside the image start at zero.
         let own_init = real.clone() - local.from_image;
@@ -100,9 +111,17 @@ impl<AB: MachineBuilder> Air<AB> for BoundaryChip {
             b.assert_zero(first.clone() * own_init.clone() * v);
         }
         let [i0, i1, i2, i3] = local.init.map(Into::into);
-        MEMORY.send(b, [local.addr.into(), i0, i1, i2, i3, AB::Expr::ZERO], once(own_init));
+        MEMORY.send(
+            b,
+            [local.addr.into(), i0, i1, i2, i3, AB::Expr::ZERO],
+            once(own_init),
+        );
         let [l0, l1, l2, l3] = local.last.map(Into::into);
-        MEMORY.receive(b, [local.addr.into(), l0, l1, l2, l3, local.last_ts.into()], once(real));
+        MEMORY.receive(
+            b,
+            [local.addr.into(), l0, l1, l2, l3, local.last_ts.into()],
+            once(real),
+        );
     }
 }
 
@@ -163,14 +182,26 @@ mod trace {
             let ia = image.get(i).map_or(u32::MAX, |w| w.0);
             if ta <= ia {
                 let w = touched[t];
-                cells.push(Cell { addr: w.addr, init: w.init, last: w.last, last_ts: w.last_ts, from_image: ta == ia });
+                cells.push(Cell {
+                    addr: w.addr,
+                    init: w.init,
+                    last: w.last,
+                    last_ts: w.last_ts,
+                    from_image: ta == ia,
+                });
                 t += 1;
                 if ta == ia {
                     i += 1;
                 }
             } else {
                 let (addr, v) = image[i];
-                cells.push(Cell { addr, init: v, last: v, last_ts: 0, from_image: true });
+                cells.push(Cell {
+                    addr,
+                    init: v,
+                    last: v,
+                    last_ts: 0,
+                    from_image: true,
+                });
                 i += 1;
             }
         }
@@ -205,7 +236,11 @@ mod trace {
 /// the memory bus consistent with a value they tampered with). Returns whether the cell
 /// exists.
 #[cfg(feature = "trace")]
-pub fn set_last(trace: &mut vouch_stark::matrix::RowMajorMatrix<Val>, addr: u32, value: u32) -> bool {
+pub fn set_last(
+    trace: &mut vouch_stark::matrix::RowMajorMatrix<Val>,
+    addr: u32,
+    value: u32,
+) -> bool {
     use core::borrow::BorrowMut;
     let width = BoundaryCols::<Val>::WIDTH;
     for row in trace.values.chunks_exact_mut(width) {

@@ -50,7 +50,11 @@ impl<AB: MachineBuilder> Air<AB> for BytesChip {
         let p = b.preprocessed().current_slice().to_vec();
         let (x, y) = (p[0], p[1]);
         let op = |c: u32| AB::Expr::from_u32(c);
-        BYTES.table_entry(b, [op(BYTE_RANGE), x.into(), y.into(), AB::Expr::ZERO], m[0]);
+        BYTES.table_entry(
+            b,
+            [op(BYTE_RANGE), x.into(), y.into(), AB::Expr::ZERO],
+            m[0],
+        );
         BYTES.table_entry(b, [op(BYTE_AND), x.into(), y.into(), p[2].into()], m[1]);
         BYTES.table_entry(b, [op(BYTE_OR), x.into(), y.into(), p[3].into()], m[2]);
         BYTES.table_entry(b, [op(BYTE_XOR), x.into(), y.into(), p[4].into()], m[3]);

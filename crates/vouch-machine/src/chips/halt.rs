@@ -93,9 +93,30 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
         let clk: AB::Expr = local.clk.into();
         let zero = || AB::Expr::ZERO;
         // a7 = HALT = 0.
-        eval_read(b, c(A7 as u32), [zero(), zero(), zero(), zero()], timestamp(clk.clone(), SLOT_RS1), &local.a7_read, real.clone());
-        eval_read(b, c(A0 as u32), local.exit_code.map(Into::into), timestamp(clk.clone(), SLOT_RS2), &local.a0_read, real.clone());
-        eval_read(b, c(A1 as u32), local.ptr.map(Into::into), timestamp(clk.clone(), SLOT_MEM), &local.a1_read, real.clone());
+        eval_read(
+            b,
+            c(A7 as u32),
+            [zero(), zero(), zero(), zero()],
+            timestamp(clk.clone(), SLOT_RS1),
+            &local.a7_read,
+            real.clone(),
+        );
+        eval_read(
+            b,
+            c(A0 as u32),
+            local.exit_code.map(Into::into),
+            timestamp(clk.clone(), SLOT_RS2),
+            &local.a0_read,
+            real.clone(),
+        );
+        eval_read(
+            b,
+            c(A1 as u32),
+            local.ptr.map(Into::into),
+            timestamp(clk.clone(), SLOT_MEM),
+            &local.a1_read,
+            real.clone(),
+        );
 
         // ptr word-aligned, 2^16 <= ptr < 2^29.
         b.assert_zero(AB::Expr::from(local.ptr[0]) - AB::Expr::from(local.ptr_q) * c(4));
@@ -105,9 +126,21 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
         byte_pair(b, local.ptr_q.into(), zero(), real.clone());
 
         let ptr: AB::Expr = word_value(&local.ptr);
-        for (k, (word, read)) in local.digest.iter().zip(local.digest_reads.iter()).enumerate() {
+        for (k, (word, read)) in local
+            .digest
+            .iter()
+            .zip(local.digest_reads.iter())
+            .enumerate()
+        {
             let addr = ptr.clone() + c(4 * k as u32);
-            eval_read(b, addr, word.map(Into::into), timestamp(clk.clone(), SLOT_MEM), read, real.clone());
+            eval_read(
+                b,
+                addr,
+                word.map(Into::into),
+                timestamp(clk.clone(), SLOT_MEM),
+                read,
+                real.clone(),
+            );
         }
 
         // Public outputs.
@@ -142,7 +175,10 @@ mod trace {
     use crate::trace::{zero_matrix, LookupCounts};
 
     /// The HALT table: row 0 holds the segment's HALT, if it has one.
-    pub fn generate_trace(record: &SegmentRecord, counts: &mut LookupCounts) -> RowMajorMatrix<Val> {
+    pub fn generate_trace(
+        record: &SegmentRecord,
+        counts: &mut LookupCounts,
+    ) -> RowMajorMatrix<Val> {
         let width = HaltCols::<Val>::WIDTH;
         let mut trace = zero_matrix(MIN_HEIGHT, width);
         let (Some(halt), Some(step)) = (record.halt, record.steps.last()) else {

@@ -62,7 +62,7 @@ impl BaseAir<Val> for ImageChip {
         let mut values = Vec::with_capacity(self.height * PREPROCESSED_WIDTH);
         for &(addr, v) in &tables.image {
             values.push(Val::from_u32(addr));
-            values.extend(v.to_le_bytes().map(|b| Val::from_u8(b)));
+            values.extend(v.to_le_bytes().map(Val::from_u8));
             values.push(Val::ONE);
         }
         values.resize(self.height * PREPROCESSED_WIDTH, Val::ZERO);
@@ -87,7 +87,14 @@ impl<AB: MachineBuilder> Air<AB> for ImageChip {
         let mult = AB::Expr::from(p[5]) * first;
         MEMORY.send(
             b,
-            [p[0].into(), p[1].into(), p[2].into(), p[3].into(), p[4].into(), AB::Expr::ZERO],
+            [
+                p[0].into(),
+                p[1].into(),
+                p[2].into(),
+                p[3].into(),
+                p[4].into(),
+                AB::Expr::ZERO,
+            ],
             once(mult),
         );
     }

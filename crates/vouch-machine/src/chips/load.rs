@@ -99,7 +99,7 @@ pub struct AddressCols<T> {
 /// The stack guard `[HEAP_END, STACK_BOTTOM)` is exactly the 64 KiB block with this high limb.
 pub const GUARD_HI: u32 = vouch_abi::memory::HEAP_END >> 16;
 const _: () = assert!(
-    vouch_abi::memory::HEAP_END % (1 << 16) == 0
+    vouch_abi::memory::HEAP_END.is_multiple_of(1 << 16)
         && vouch_abi::memory::STACK_BOTTOM - vouch_abi::memory::HEAP_END == 1 << 16
 );
 
@@ -380,7 +380,11 @@ mod trace {
             self.word_lo = f(word_lo);
             self.offset = core::array::from_fn(|j| f(u32::from(addr & 3 == j as u32)));
             self.addr_hi = f(addr_hi);
-            assert_ne!(addr_hi, super::GUARD_HI, "access to the stack guard in the record");
+            assert_ne!(
+                addr_hi,
+                super::GUARD_HI,
+                "access to the stack guard in the record"
+            );
             self.guard_inv = (f(addr_hi) - f(super::GUARD_HI)).inverse();
             counts.range16(word_lo);
             counts.range16(word_lo * 4);

@@ -70,7 +70,17 @@ pub fn eval_read<AB: InteractionBuilder>(
     cols: &ReadCols<AB::Var>,
     mult: AB::Expr,
 ) {
-    eval_access(b, addr, value.clone(), value, ts, cols.prev_ts, cols.diff_lo, cols.diff_hi, mult);
+    eval_access(
+        b,
+        addr,
+        value.clone(),
+        value,
+        ts,
+        cols.prev_ts,
+        cols.diff_lo,
+        cols.diff_hi,
+        mult,
+    );
 }
 
 /// A write of `value` to `addr` at `ts`, performed `mult` (0 or 1) times.
@@ -87,7 +97,17 @@ pub fn eval_write<AB: InteractionBuilder>(
     mult: AB::Expr,
 ) {
     let prev = cols.prev.map(Into::into);
-    eval_access(b, addr, prev, value, ts, cols.prev_ts, cols.diff_lo, cols.diff_hi, mult);
+    eval_access(
+        b,
+        addr,
+        prev,
+        value,
+        ts,
+        cols.prev_ts,
+        cols.diff_lo,
+        cols.diff_hi,
+        mult,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -104,8 +124,16 @@ fn eval_access<AB: InteractionBuilder>(
 ) {
     let [o0, o1, o2, o3] = old;
     let [n0, n1, n2, n3] = new;
-    MEMORY.receive(b, [addr.clone(), o0, o1, o2, o3, prev_ts.into()], crate::bus::once(mult.clone()));
-    MEMORY.send(b, [addr, n0, n1, n2, n3, ts.clone()], crate::bus::once(mult.clone()));
+    MEMORY.receive(
+        b,
+        [addr.clone(), o0, o1, o2, o3, prev_ts.into()],
+        crate::bus::once(mult.clone()),
+    );
+    MEMORY.send(
+        b,
+        [addr, n0, n1, n2, n3, ts.clone()],
+        crate::bus::once(mult.clone()),
+    );
     eval_ts_order(b, prev_ts.into(), ts, diff_lo, diff_hi, mult);
 }
 

@@ -39,6 +39,9 @@ pub enum TraceError {
     Unsupported(Opcode),
 }
 
+/// A chip's generated trace and the lookups it made.
+type ChipTrace = (ChipKind, RowMajorMatrix<Val>, LookupCounts);
+
 /// One executed instruction, as a chip sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct InstrEvent<'a> {
@@ -53,6 +56,8 @@ pub struct InstrEvent<'a> {
 pub struct SegmentTraces {
     pub traces: Vec<RowMajorMatrix<Val>>,
     pub statement: SegmentStatement,
+    /// Instruction rows per chip (0 for the tables that are not instruction chips).
+    pub instruction_rows: Vec<usize>,
 }
 
 /// The chip that proves `insn` (given the syscall number `a7` for ECALL).
@@ -108,42 +113,43 @@ pub fn generate(
     let rom_base = program.code_base();
     let rom_len = tables.rom.len();
     // Instruction chips, in parallel, each with its own lookup counts.
-    let generated: Vec<Result<(ChipKind, RowMajorMatrix<Val>, LookupCounts), TraceError>> =
-        ChipKind::ALL
-            .par_iter()
-            .filter_map(|&kind| {
-                let mut counts = LookupCounts::new(rom_base, rom_len);
-                let ev = &per_chip[kind.index()];
-                let c = &mut counts;
-                let trace = match kind {
-                    ChipKind::AluReg => alu::generate_trace(&alu::AluChip { imm: false }, ev, c),
-                    ChipKind::AluImm => alu::generate_trace(&alu::AluChip { imm: true }, ev, c),
-                    ChipKind::BitwiseReg => {
-                        bitwise::generate_trace(&bitwise::BitwiseChip { imm: false }, ev, c)
-                    }
-                    ChipKind::BitwiseImm => {
-                        bitwise::generate_trace(&bitwise::BitwiseChip { imm: true }, ev, c)
-                    }
-                    ChipKind::ShiftReg => shift::generate_trace(&shift::ShiftChip { imm: false }, ev, c),
-                    ChipKind::ShiftImm => shift::generate_trace(&shift::ShiftChip { imm: true }, ev, c),
-                    ChipKind::Mul => mul::generate_trace(&mul::MulChip, ev, c),
-                    ChipKind::DivRem => divrem::generate_trace(&divrem::DivRemChip, ev, c),
-                    ChipKind::Branch => branch::generate_trace(&branch::BranchChip, ev, c),
-                    ChipKind::Jump => jump::generate_trace(&jump::JumpChip, ev, c),
-                    ChipKind::Upper => upper::generate_trace(&upper::UpperChip, ev, c),
-                    ChipKind::Load => load::generate_trace(&load::LoadChip, ev, c),
-                    ChipKind::Store => store::generate_trace(&store::StoreChip, ev, c),
-                    ChipKind::Ecall => ecall::generate_trace(&ecall::EcallChip, ev, c),
-                    ChipKind::Halt => Ok(halt::generate_trace(record, c)),
-                    ChipKind::Boundary => Ok(boundary::generate_trace(tables, record, c)),
-                    ChipKind::Segment => Ok(segment::generate_trace()),
-                    ChipKind::Program | ChipKind::Image | ChipKind::Range16 | ChipKind::Bytes => {
-                        return None
-                    }
-                };
-                Some(trace.map(|t| (kind, t, counts)))
-            })
-            .collect();
+    let generated: Vec<Result<ChipTrace, TraceError>> = ChipKind::ALL
+        .par_iter()
+        .filter_map(|&kind| {
+            let mut counts = LookupCounts::new(rom_base, rom_len);
+            let ev = &per_chip[kind.index()];
+            let c = &mut counts;
+            let trace = match kind {
+                ChipKind::AluReg => alu::generate_trace(&alu::AluChip { imm: false }, ev, c),
+                ChipKind::AluImm => alu::generate_trace(&alu::AluChip { imm: true }, ev, c),
+                ChipKind::BitwiseReg => {
+                    bitwise::generate_trace(&bitwise::BitwiseChip { imm: false }, ev, c)
+                }
+                ChipKind::BitwiseImm => {
+                    bitwise::generate_trace(&bitwise::BitwiseChip { imm: true }, ev, c)
+                }
+                ChipKind::ShiftReg => {
+                    shift::generate_trace(&shift::ShiftChip { imm: false }, ev, c)
+                }
+                ChipKind::ShiftImm => shift::generate_trace(&shift::ShiftChip { imm: true }, ev, c),
+                ChipKind::Mul => mul::generate_trace(&mul::MulChip, ev, c),
+                ChipKind::DivRem => divrem::generate_trace(&divrem::DivRemChip, ev, c),
+                ChipKind::Branch => branch::generate_trace(&branch::BranchChip, ev, c),
+                ChipKind::Jump => jump::generate_trace(&jump::JumpChip, ev, c),
+                ChipKind::Upper => upper::generate_trace(&upper::UpperChip, ev, c),
+                ChipKind::Load => load::generate_trace(&load::LoadChip, ev, c),
+                ChipKind::Store => store::generate_trace(&store::StoreChip, ev, c),
+                ChipKind::Ecall => ecall::generate_trace(&ecall::EcallChip, ev, c),
+                ChipKind::Halt => Ok(halt::generate_trace(record, c)),
+                ChipKind::Boundary => Ok(boundary::generate_trace(tables, record, c)),
+                ChipKind::Segment => Ok(segment::generate_trace()),
+                ChipKind::Program | ChipKind::Image | ChipKind::Range16 | ChipKind::Bytes => {
+                    return None
+                }
+            };
+            Some(trace.map(|t| (kind, t, counts)))
+        })
+        .collect();
 
     let mut counts = LookupCounts::new(rom_base, rom_len);
     let mut traces: Vec<Option<RowMajorMatrix<Val>>> = vec![None; ChipKind::ALL.len()];
@@ -166,13 +172,26 @@ pub fn generate(
     let statement = SegmentStatement {
         start_pc: record.start_pc,
         end_pc: if halt.is_some() { 0 } else { record.end_pc },
-        end_clk: if halt.is_some() { 0 } else { record.steps.len() as u32 + 1 },
+        end_clk: if halt.is_some() {
+            0
+        } else {
+            record.steps.len() as u32 + 1
+        },
         halted: halt.is_some(),
         first_segment: record.index == 0,
         exit_code: halt.map_or(0, |h| h.exit_code),
-        journal_digest: if halt.is_some() { journal_digest } else { [0; 32] },
+        journal_digest: if halt.is_some() {
+            journal_digest
+        } else {
+            [0; 32]
+        },
     };
-    Ok(SegmentTraces { traces, statement })
+    let instruction_rows = per_chip.iter().map(Vec::len).collect();
+    Ok(SegmentTraces {
+        traces,
+        statement,
+        instruction_rows,
+    })
 }
 
 /// A matrix of `height` zero rows of `width` columns, to be filled row by row.
@@ -195,7 +214,11 @@ pub fn rebalance(
         machine.airs(),
         traces,
         public_values,
-        &[crate::bus::PROGRAM.name(), crate::bus::RANGE16.name(), crate::bus::BYTES.name()],
+        &[
+            crate::bus::PROGRAM.name(),
+            crate::bus::RANGE16.name(),
+            crate::bus::BYTES.name(),
+        ],
     );
     let program = &mut traces[ChipKind::Program.index()];
     program.values.iter_mut().for_each(|v| *v = Val::ZERO);
@@ -208,7 +231,9 @@ pub fn rebalance(
         if bus == crate::bus::PROGRAM.name() {
             let hit = tables.rom.iter().position(|r| {
                 let imm = r.imm.to_le_bytes().map(u32::from);
-                [r.pc, r.opcode, r.rd, r.rs1, r.rs2, imm[0], imm[1], imm[2], imm[3]] == tuple[..]
+                [
+                    r.pc, r.opcode, r.rd, r.rs1, r.rs2, imm[0], imm[1], imm[2], imm[3],
+                ] == tuple[..]
             });
             if let Some(row) = hit {
                 traces[ChipKind::Program.index()].values[row] += n;

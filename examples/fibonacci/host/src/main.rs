@@ -1,9 +1,12 @@
-//! Runs the fibonacci guest: `cargo run -p fibonacci-host [-- N]` prints `fib(N) mod 2^32`.
+//! The fibonacci example end to end: `cargo run --release -p fibonacci-host [-- N]` builds the
+//! guest, runs it, proves the run (with zero knowledge), verifies the receipt and prints
+//! `fib(N) mod 2^32` from the verified journal.
 
 use std::path::Path;
+use std::time::Instant;
 
 use vouch_sdk::build::{build_guest, BuildOptions};
-use vouch_sdk::{Input, Program};
+use vouch_sdk::{Input, Program, Prover};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: u32 = match std::env::args().nth(1) {
@@ -22,8 +25,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &opts,
     )?;
     let program = Program::load(&elf)?;
-    let result = program.execute(Input::new().write(&n)?)?;
-    let fib: u32 = result.journal.decode()?;
-    println!("fib({n}) mod 2^32 = {fib} ({} cycles)", result.cycles);
+    let input = Input::new().write(&n)?;
+
+    let result = program.execute(&input)?;
+    println!("executed: {} cycles", result.cycles);
+
+    let start = Instant::now();
+    let receipt = Prover::new().prove(&program, &input)?;
+    let bytes = receipt.to_bytes()?;
+    println!(
+        "proved in {:.2} s: receipt of {} KiB (zero-knowledge)",
+        start.elapsed().as_secs_f64(),
+        bytes.len().div_ceil(1024)
+    );
+
+    let start = Instant::now();
+    let program_id = program.program_id()?;
+    receipt.verify(program_id)?;
+    println!(
+        "verified in {:.1} ms against program {program_id}",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let fib: u32 = vouch_sdk::journal(&receipt).decode()?;
+    println!("fib({n}) mod 2^32 = {fib}");
     Ok(())
 }
