@@ -2,6 +2,7 @@
 //!
 //! Every failure prints one line, `error: <reason>`, on stderr and exits with status 1.
 
+mod bench;
 mod input;
 mod new;
 mod prove;
@@ -37,6 +38,11 @@ enum Command {
     Verify(prove::VerifyArgs),
     /// Print a program's id (the hash of its verifying key).
     ProgramId(prove::ProgramIdArgs),
+    /// Benchmark the prover on the example guests (run from a source checkout, release build).
+    Bench(bench::BenchArgs),
+    /// One benchmark measurement (used by `vouch bench`).
+    #[command(hide = true)]
+    BenchOne(bench::BenchOneArgs),
 }
 
 #[derive(Args)]
@@ -74,6 +80,8 @@ fn main() -> ExitCode {
         Command::Prove(args) => prove::prove(args),
         Command::Verify(args) => prove::verify(args),
         Command::ProgramId(args) => prove::program_id(args),
+        Command::Bench(args) => bench::bench(args),
+        Command::BenchOne(args) => bench::bench_one(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -57,3 +57,11 @@ pub mod batch {
 pub mod par {
     pub use p3_maybe_rayon::prelude::*;
 }
+
+/// The SIMD packing the base field uses in this build (e.g. `PackedMontyField31AVX512`), for
+/// benchmark reports: without AVX2 or AVX-512 at compile time Plonky3 runs scalar, ~6x slower.
+pub fn packing() -> &'static str {
+    let name = std::any::type_name::<<Val as p3_field::Field>::Packing>();
+    let base = name.split('<').next().unwrap_or(name);
+    base.rsplit("::").next().unwrap_or(base)
+}

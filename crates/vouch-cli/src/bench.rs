@@ -1,0 +1,179 @@
+//! `vouch bench`: prover benchmarks on the example guests.
+//!
+//! Each measurement runs in a child process (`vouch bench-one`), so that its peak memory is its
+//! own. Build with `--release` (the default profile for `cargo run --release -p vouch-cli`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use clap::Args;
+use vouch_sdk::{Input, Program, ProveOptions, Prover};
+
+use crate::Failure;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Only the smallest Fibonacci and SHA-256 workloads.
+    #[arg(long)]
+    quick: bool,
+    /// Which proof modes to measure.
+    #[arg(long, value_parser = ["on", "off", "both"], default_value = "both")]
+    zk: String,
+    /// Also prove Fibonacci at 2^22 cycles (needs ~24 GiB with zero knowledge).
+    #[arg(long)]
+    large: bool,
+    /// Print one JSON object per measurement instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct BenchOneArgs {
+    elf: PathBuf,
+    input_hex: String,
+    #[arg(long)]
+    no_zk: bool,
+}
+
+/// One workload: a name, a guest and its input.
+struct Workload {
+    name: String,
+    guest: &'static str,
+    input: Vec<u8>,
+}
+
+/// Fibonacci's input for about `2^log_cycles` cycles (about 5 cycles per iteration after a
+/// fixed ~5.1k for start-up and the journal digest).
+fn fib_input(log_cycles: u32) -> Result<Vec<u8>, Failure> {
+    let n = ((1u64 << log_cycles).saturating_sub(5136) / 5) as u32;
+    Ok(Input::new().write(&n)?.as_bytes().to_vec())
+}
+
+pub fn bench(args: BenchArgs) -> Result<(), Failure> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut workloads = Vec::new();
+    let logs: &[u32] = if args.quick { &[16] } else { &[16, 18, 20] };
+    for &k in logs {
+        workloads.push(Workload { name: format!("fibonacci 2^{k}"), guest: "fibonacci", input: fib_input(k)? });
+    }
+    if args.large {
+        workloads.push(Workload { name: "fibonacci 2^22".into(), guest: "fibonacci", input: fib_input(22)? });
+    }
+    workloads.push(Workload { name: "sha256 1 KiB".into(), guest: "sha256", input: vec![0x5a; 1024] });
+    let modes: &[bool] = match args.zk.as_str() {
+        "on" => &[true],
+        "off" => &[false],
+        _ => &[true, false],
+    };
+    let exe = std::env::current_exe().map_err(|e| Failure(format!("cannot find the vouch binary: {e}")))?;
+    if !args.json {
+        println!(
+            "vouch bench: {} cores, SIMD packing {}, {} build",
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            vouch_stark::packing(),
+            if cfg!(debug_assertions) { "DEBUG (numbers meaningless)" } else { "release" }
+        );
+        println!(
+            "{:<16} {:>3} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10}",
+            "workload", "zk", "cycles", "prove s", "cycles/s", "peak RSS", "proof", "verify", "cells/cyc"
+        );
+    }
+    for w in &workloads {
+        let opts = vouch_sdk::build::BuildOptions {
+            target_dir: Some(root.join("target/riscv-guests")),
+            quiet: true,
+            ..Default::default()
+        };
+        let elf = vouch_sdk::build::build_guest(root.join("examples").join(w.guest).join("guest"), &opts)?;
+        for &zk in modes {
+            let mut cmd = Command::new(&exe);
+            cmd.arg("bench-one").arg(&elf).arg(hex::encode(&w.input));
+            if !zk {
+                cmd.arg("--no-zk");
+            }
+            let out = cmd.output().map_err(|e| Failure(format!("cannot run {}: {e}", exe.display())))?;
+            if !out.status.success() {
+                return Err(Failure(format!(
+                    "{} ({}): {}",
+                    w.name,
+                    if zk { "zk" } else { "no zk" },
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
+            }
+            let line = String::from_utf8_lossy(&out.stdout);
+            let v: serde_json::Value = serde_json::from_str(line.trim())?;
+            if args.json {
+                let mut v = v;
+                v["workload"] = w.name.clone().into();
+                println!("{v}");
+                continue;
+            }
+            let f = |k: &str| v[k].as_f64().unwrap_or(0.0);
+            println!(
+                "{:<16} {:>3} {:>9} {:>9.2} {:>10.0} {:>7.2} G {:>6} KiB {:>6.1} ms {:>10.0}",
+                w.name,
+                if zk { "on" } else { "off" },
+                f("cycles"),
+                f("prove_seconds"),
+                f("cycles") / f("prove_seconds").max(1e-9),
+                f("peak_rss_bytes") / (1u64 << 30) as f64,
+                (f("proof_bytes") / 1024.0).ceil(),
+                f("verify_ms"),
+                f("cells_per_cycle"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Prove once, verify (median of five), report as one JSON line.
+pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
+    let program = Program::load(&args.elf)?;
+    let input = hex::decode(&args.input_hex)?;
+    program.program_id()?; // key generation is not part of proving time
+    let opts = ProveOptions { zk: !args.no_zk, ..Default::default() };
+    let start = Instant::now();
+    let info = Prover::with_options(opts).prove_with_progress(&program, &input, &|_| {})?;
+    let prove = start.elapsed();
+    let bytes = info.receipt.to_bytes()?;
+    let id = program.program_id()?;
+    let mut verify_ms = Vec::new();
+    for _ in 0..5 {
+        let receipt = vouch_sdk::Receipt::from_bytes(&bytes)?;
+        let t = Instant::now();
+        receipt.verify(id)?;
+        verify_ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    verify_ms.sort_by(f64::total_cmp);
+    let obj = serde_json::json!({
+        "cycles": info.stats.cycles,
+        "zk": !args.no_zk,
+        "prove_seconds": prove.as_secs_f64(),
+        "execute_seconds": info.stats.execute.as_secs_f64(),
+        "trace_seconds": info.stats.trace.as_secs_f64(),
+        "proof_bytes": bytes.len(),
+        "verify_ms": verify_ms[2],
+        "peak_rss_bytes": peak_rss_bytes(),
+        "cells_per_cycle": info.stats.cells_per_cycle(),
+        "packing": vouch_stark::packing(),
+        "tables": info.stats.tables.iter().map(|t| serde_json::json!({
+            "chip": t.name, "rows": t.rows, "height": t.height, "main": t.width, "logup": t.aux_width,
+        })).collect::<Vec<_>>(),
+    });
+    println!("{obj}");
+    Ok(())
+}
+
+/// This process's peak resident memory (Linux `VmHWM`), 0 where unknown.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
