@@ -55,28 +55,53 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
     let mut workloads = Vec::new();
     let logs: &[u32] = if args.quick { &[16] } else { &[16, 18, 20] };
     for &k in logs {
-        workloads.push(Workload { name: format!("fibonacci 2^{k}"), guest: "fibonacci", input: fib_input(k)? });
+        workloads.push(Workload {
+            name: format!("fibonacci 2^{k}"),
+            guest: "fibonacci",
+            input: fib_input(k)?,
+        });
     }
     if args.large {
-        workloads.push(Workload { name: "fibonacci 2^22".into(), guest: "fibonacci", input: fib_input(22)? });
+        workloads.push(Workload {
+            name: "fibonacci 2^22".into(),
+            guest: "fibonacci",
+            input: fib_input(22)?,
+        });
     }
-    workloads.push(Workload { name: "sha256 1 KiB".into(), guest: "sha256", input: vec![0x5a; 1024] });
+    workloads.push(Workload {
+        name: "sha256 1 KiB".into(),
+        guest: "sha256",
+        input: vec![0x5a; 1024],
+    });
     let modes: &[bool] = match args.zk.as_str() {
         "on" => &[true],
         "off" => &[false],
         _ => &[true, false],
     };
-    let exe = std::env::current_exe().map_err(|e| Failure(format!("cannot find the vouch binary: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Failure(format!("cannot find the vouch binary: {e}")))?;
     if !args.json {
         println!(
             "vouch bench: {} cores, SIMD packing {}, {} build",
             std::thread::available_parallelism().map_or(1, |n| n.get()),
             vouch_stark::packing(),
-            if cfg!(debug_assertions) { "DEBUG (numbers meaningless)" } else { "release" }
+            if cfg!(debug_assertions) {
+                "DEBUG (numbers meaningless)"
+            } else {
+                "release"
+            }
         );
         println!(
             "{:<16} {:>3} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10}",
-            "workload", "zk", "cycles", "prove s", "cycles/s", "peak RSS", "proof", "verify", "cells/cyc"
+            "workload",
+            "zk",
+            "cycles",
+            "prove s",
+            "cycles/s",
+            "peak RSS",
+            "proof",
+            "verify",
+            "cells/cyc"
         );
     }
     for w in &workloads {
@@ -85,14 +110,19 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             quiet: true,
             ..Default::default()
         };
-        let elf = vouch_sdk::build::build_guest(root.join("examples").join(w.guest).join("guest"), &opts)?;
+        let elf = vouch_sdk::build::build_guest(
+            root.join("examples").join(w.guest).join("guest"),
+            &opts,
+        )?;
         for &zk in modes {
             let mut cmd = Command::new(&exe);
             cmd.arg("bench-one").arg(&elf).arg(hex::encode(&w.input));
             if !zk {
                 cmd.arg("--no-zk");
             }
-            let out = cmd.output().map_err(|e| Failure(format!("cannot run {}: {e}", exe.display())))?;
+            let out = cmd
+                .output()
+                .map_err(|e| Failure(format!("cannot run {}: {e}", exe.display())))?;
             if !out.status.success() {
                 return Err(Failure(format!(
                     "{} ({}): {}",
@@ -132,7 +162,10 @@ pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
     let program = Program::load(&args.elf)?;
     let input = hex::decode(&args.input_hex)?;
     program.program_id()?; // key generation is not part of proving time
-    let opts = ProveOptions { zk: !args.no_zk, ..Default::default() };
+    let opts = ProveOptions {
+        zk: !args.no_zk,
+        ..Default::default()
+    };
     let start = Instant::now();
     let info = Prover::with_options(opts).prove_with_progress(&program, &input, &|_| {})?;
     let prove = start.elapsed();
