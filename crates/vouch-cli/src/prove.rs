@@ -29,6 +29,10 @@ pub struct ProveArgs {
     /// Stop after this many cycles.
     #[arg(long, default_value_t = vouch_sdk::ExecuteOptions::default().cycle_limit)]
     cycle_limit: u64,
+    /// Refuse the guest random words: proving a guest that asks for randomness (getrandom,
+    /// std's HashMap::new) fails.
+    #[arg(long)]
+    no_random: bool,
 }
 
 #[derive(Args)]
@@ -66,6 +70,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let start = Instant::now();
     let info = Prover::with_options(opts)
+        .with_random(!args.no_random)
         .prove_with_progress(&program, &input, &|phase| progress.phase(phase));
     progress.finish();
     let info = info?;

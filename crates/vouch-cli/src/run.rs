@@ -24,6 +24,10 @@ pub struct RunArgs {
     /// Stop after this many cycles.
     #[arg(long, default_value_t = vouch_sdk::ExecuteOptions::default().cycle_limit)]
     cycle_limit: u64,
+    /// Refuse the guest random words: a guest that asks for randomness (getrandom, std's
+    /// HashMap::new) stops with an error.
+    #[arg(long)]
+    no_random: bool,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -35,6 +39,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         // Guest prints go straight to the terminal, except in JSON mode where they are
         // captured into the object.
         echo: !args.json,
+        random: !args.no_random,
     };
     let result = program.execute_with(&input, &opts)?;
     let journal_hex = hex::encode(&result.journal.bytes);

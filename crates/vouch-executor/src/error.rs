@@ -45,7 +45,7 @@ pub enum ElfError {
 /// Why an execution stopped without reaching `HALT`.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum ExecError {
-    #[error("illegal instruction at pc 0x{pc:08x}: 0x{word:08x}")]
+    #[error("illegal instruction at pc 0x{pc:08x}: 0x{word:08x}{}", illegal_hint(*.word))]
     IllegalInstruction { pc: u32, word: u32 },
     #[error("instruction fetch outside executable memory at pc 0x{pc:08x}")]
     PcOutOfCode { pc: u32 },
@@ -66,7 +66,8 @@ pub enum ExecError {
     },
     #[error(
         "stack overflow at pc 0x{pc:08x}: address 0x{addr:08x} is below the {stack_kib} KiB stack \
-         (the guard between heap and stack was hit; use less stack, e.g. move large locals to the heap)"
+         (the guard between heap and stack was hit). The stack size is fixed by vouch's memory \
+         map: use less stack (move large locals to the heap, turn deep recursion into a loop)"
     )]
     StackOverflow { pc: u32, addr: u32, stack_kib: u32 },
     #[error("unknown syscall {number} at pc 0x{pc:08x}")]
@@ -79,6 +80,11 @@ pub enum ExecError {
     },
     #[error("guest panicked: {message}")]
     GuestPanic { message: String },
+    #[error(
+        "the guest asked for randomness (RANDOM_WORD at pc 0x{pc:08x}) but the host disabled it \
+         (--no-random); std's HashMap::new and getrandom ask for it"
+    )]
+    RandomDisabled { pc: u32 },
     #[error("cycle limit of {limit} cycles reached without HALT (raise it with --cycle-limit)")]
     CycleLimit { limit: u64 },
     #[error(
@@ -86,6 +92,20 @@ pub enum ExecError {
          the guest runtime and the host disagree"
     )]
     JournalDigestMismatch,
+}
+
+/// `unimp` (`csrrw zero, cycle, zero`): what Rust emits for a trap (`core::intrinsics::abort`).
+const UNIMP: u32 = 0xc000_1073;
+
+/// What an illegal instruction probably means, for the error message.
+fn illegal_hint(word: u32) -> &'static str {
+    if word == UNIMP {
+        " (`unimp`: the guest aborted. In std guests, std::process::exit and std::process::abort \
+         end this way because Rust's zkvm std cannot exit: return from main, or call \
+         vouch_guest::exit(code) to exit with a code)"
+    } else {
+        ""
+    }
 }
 
 /// Whether a faulting memory access was a load or a store.

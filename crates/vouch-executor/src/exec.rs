@@ -14,8 +14,8 @@ use crate::memory::Memory;
 use crate::profile::Profile;
 use crate::program::Program;
 use crate::record::{
-    timestamp, HaltEvent, MemoryAccess, SegmentRecord, Step, TouchedWord, SLOT_MEM, SLOT_RD,
-    SLOT_RS1, SLOT_RS2,
+    timestamp, HaltEvent, MemoryAccess, PageRecord, SegmentRecord, Step, TouchedWord, PAGE_WORDS,
+    SLOT_MEM, SLOT_RD, SLOT_RS1, SLOT_RS2,
 };
 
 /// Default cycle limit: 2^30 cycles (about ten seconds of execution).
@@ -41,6 +41,9 @@ pub struct ExecOptions {
     /// Copy guest writes to stdout/stderr to the host's as they happen (they are captured
     /// either way).
     pub echo: bool,
+    /// Answer `RANDOM_WORD` with random words (the default). When false, a guest asking for
+    /// randomness stops with [`ExecError::RandomDisabled`].
+    pub random: bool,
 }
 
 impl Default for ExecOptions {
@@ -51,6 +54,7 @@ impl Default for ExecOptions {
             segment_cycles: DEFAULT_SEGMENT_CYCLES,
             profile: false,
             echo: false,
+            random: true,
         }
     }
 }
@@ -546,6 +550,7 @@ impl Executor<'_> {
                 })
             }
             syscall::CYCLE_COUNT => Ok(SyscallOutcome::Continue(self.cycle as u32)),
+            syscall::RANDOM_WORD if !self.opts.random => Err(ExecError::RandomDisabled { pc }),
             syscall::RANDOM_WORD => Ok(SyscallOutcome::Continue(self.random.next_u32())),
             number => Err(ExecError::UnknownSyscall { pc, number }),
         }
@@ -591,6 +596,7 @@ impl Executor<'_> {
             })
             .collect();
         touched.sort_unstable_by_key(|t| t.addr);
+        let pages = self.pages_of(&touched);
         let index = self.next_segment;
         self.next_segment += 1;
         SegmentRecord {
@@ -604,7 +610,34 @@ impl Executor<'_> {
             regs_final: self.regs.to_vec(),
             regs_final_ts: rec.reg_ts.to_vec(),
             touched,
+            pages,
         }
+    }
+
+    /// The pages holding `touched` (sorted by address): a touched word starts at its recorded
+    /// initial value, an untouched word of the page did not change during the segment.
+    fn pages_of(&self, touched: &[TouchedWord]) -> Vec<PageRecord> {
+        let mut pages: Vec<PageRecord> = Vec::new();
+        for t in touched {
+            let index = t.addr / 256;
+            if pages.last().map(|p| p.index) != Some(index) {
+                let words: Vec<u32> = (0..PAGE_WORDS as u32)
+                    .map(|i| self.mem.load(index * 256 + 4 * i))
+                    .collect();
+                pages.push(PageRecord {
+                    index,
+                    init: words.clone(),
+                    last: words,
+                    last_ts: vec![0; PAGE_WORDS],
+                });
+            }
+            if let Some(page) = pages.last_mut() {
+                let slot = ((t.addr % 256) / 4) as usize;
+                page.init[slot] = t.init;
+                page.last_ts[slot] = t.last_ts;
+            }
+        }
+        pages
     }
 }
 

@@ -19,7 +19,10 @@ mod record;
 
 pub use error::{AccessKind, ElfError, ExecError};
 pub use exec::{ExecOptions, Execution, Executor, DEFAULT_CYCLE_LIMIT};
+pub use exec::{DEFAULT_SEGMENT_CYCLES, MAX_SEGMENT_CYCLES};
 pub use memory::Memory;
 pub use profile::{FunctionProfile, Profile};
 pub use program::{Program, Symbol};
-pub use record::{HaltEvent, MemoryAccess, SegmentRecord, Step, TouchedWord};
+pub use record::{
+    HaltEvent, MemoryAccess, PageRecord, SegmentRecord, Step, TouchedWord, PAGE_WORDS,
+};

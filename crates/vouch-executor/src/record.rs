@@ -82,6 +82,22 @@ pub struct TouchedWord {
     pub last_ts: u32,
 }
 
+/// Words per memory page: the unit in which continuations commit to memory (256 bytes).
+pub const PAGE_WORDS: usize = 64;
+
+/// A RAM page the segment touched: all its words at the start and the end of the segment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRecord {
+    /// Page number: byte address / 256.
+    pub index: u32,
+    /// The page's `PAGE_WORDS` words at the start of the segment.
+    pub init: Vec<u32>,
+    /// The page's words at the end of the segment.
+    pub last: Vec<u32>,
+    /// Timestamp of each word's last access in the segment (0 if untouched).
+    pub last_ts: Vec<u32>,
+}
+
 /// Everything the prover needs to prove one segment of an execution.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegmentRecord {
@@ -105,4 +121,6 @@ pub struct SegmentRecord {
     pub regs_final_ts: Vec<u32>,
     /// Every memory word the segment accessed, sorted by address.
     pub touched: Vec<TouchedWord>,
+    /// Every RAM page holding a touched word, sorted by index.
+    pub pages: Vec<PageRecord>,
 }

@@ -37,6 +37,7 @@ fn initial_memory(program: &Program) -> Mem {
 /// Replay `seg` from `mem` (the memory at its start, updated to the memory at its end) and
 /// check every timestamp and value of the record.
 fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
+    let mem_at_start = mem.clone();
     let mut regs = seg.regs_init.clone();
     let mut reg_ts = vec![0u32; vouch_isa::NUM_REGS];
     let mut mem_ts: BTreeMap<u32, u32> = BTreeMap::new();
@@ -153,6 +154,24 @@ fn check_segment(program: &Program, seg: &SegmentRecord, mem: &mut Mem) {
         .map(|t| (t.addr, t.init, t.last, t.last_ts))
         .collect();
     assert_eq!(got, want, "segment {}: touched words (sorted)", seg.index);
+    // Pages: exactly the pages of the touched words, with every word's start and end values.
+    let page_indices: Vec<u32> = seg.pages.iter().map(|p| p.index).collect();
+    let mut expected_pages: Vec<u32> = seg.touched.iter().map(|t| t.addr / 256).collect();
+    expected_pages.dedup();
+    assert_eq!(page_indices, expected_pages, "segment {}: pages", seg.index);
+    for page in &seg.pages {
+        for slot in 0..vouch_executor::PAGE_WORDS {
+            let a = page.index * 256 + 4 * slot as u32;
+            let ctx = format!("segment {} page {} slot {slot}", seg.index, page.index);
+            assert_eq!(page.init[slot], get(&mem_at_start, a), "{ctx}: init");
+            assert_eq!(page.last[slot], get(mem, a), "{ctx}: last");
+            assert_eq!(
+                page.last_ts[slot],
+                mem_ts.get(&a).copied().unwrap_or(0),
+                "{ctx}: last_ts"
+            );
+        }
+    }
 }
 
 /// A small program with loads, stores and register reuse.

@@ -184,6 +184,18 @@ unsafe impl GlobalAlloc for BumpAllocator {
     }
 }
 
+/// Allocate `size` bytes aligned to `align` (a power of two) from the heap, for std's
+/// `sys_alloc_aligned` / `sys_alloc_words`. Never returns null: stops the guest when the heap
+/// is exhausted.
+#[cfg(feature = "std")]
+pub(crate) fn alloc_raw(size: usize, align: usize) -> *mut u8 {
+    match Layout::from_size_align(size.max(1), align.max(1)) {
+        // SAFETY: the layout has a non-zero size.
+        Ok(layout) => unsafe { ALLOCATOR.alloc(layout) },
+        Err(_) => crate::syscall::panic("sys_alloc_aligned: the alignment is not a power of two"),
+    }
+}
+
 /// Stop the guest: the heap cannot satisfy a request of `size` bytes.
 #[cold]
 #[inline(never)]
@@ -195,7 +207,9 @@ fn exhausted(size: usize) -> ! {
     let mut msg = StackBuf::<256>::new();
     let _ = write!(
         msg,
-        "heap exhausted: cannot allocate {size} bytes (heap is {}, {} in use); reduce memory use",
+        "heap exhausted: cannot allocate {size} bytes ({}): the heap is {} and {} is in use; \
+         its size is fixed by the memory map, so reduce memory use",
+        Bytes(size),
         Bytes(total),
         Bytes(used),
     );

@@ -135,6 +135,21 @@ pub fn input_remaining() -> usize {
     unsafe { INPUT.with(|input| input.available()) }
 }
 
+/// Read up to `buf.len()` input bytes into `buf`; returns how many were read (0 at the end of
+/// the input). For std's `sys_read` (`std::io::stdin()`).
+#[cfg(feature = "std")]
+pub(crate) fn read_some(buf: &mut [u8]) -> usize {
+    // SAFETY: `available` and `fill` only touch the input state and issue syscalls.
+    unsafe {
+        INPUT.with(|input| {
+            let n = input.available().min(buf.len());
+            // `n` bytes are available, so `fill` succeeds.
+            let _ = input.fill(&mut buf[..n]);
+            n
+        })
+    }
+}
+
 /// bincode's view of the input stream.
 struct InputReader;
 

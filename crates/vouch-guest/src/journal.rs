@@ -40,8 +40,17 @@ pub fn commit_bytes(bytes: &[u8]) {
 
 /// End the program with exit code `code`. The journal digest goes to the host with it.
 ///
-/// Returning from `main` is `exit(0)`.
+/// Returning from `main` is `exit(0)` (in std guests: the code `main` returns). Std guests
+/// should call this rather than `std::process::exit`, which Rust's zkvm standard library
+/// cannot implement (it traps; see `docs/std.md`). With `std`, buffered `print!` output is
+/// flushed first.
 pub fn exit(code: u32) -> ! {
+    #[cfg(feature = "std")]
+    {
+        use std::io::Write;
+        // Flushing goes through `sys_write`, which cannot fail.
+        let _ = std::io::stdout().flush();
+    }
     // SAFETY: the closure only hashes; it touches no other runtime state.
     let digest = unsafe { HASHER.with(|h| h.take().unwrap_or_default().finalize()) };
     // SAFETY: the closure only copies bytes into the digest buffer.

@@ -21,6 +21,8 @@ pub mod chips;
 pub mod columns;
 pub mod gadgets;
 mod machine;
+#[cfg(feature = "trace")]
+pub mod paging;
 pub mod public;
 #[cfg(feature = "trace")]
 pub mod trace;

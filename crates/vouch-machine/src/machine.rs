@@ -7,8 +7,8 @@ use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::Val;
 
 use crate::chips::{
-    alu, bitwise, boundary, branch, bytes, divrem, ecall, halt, image, jump, load, mul, program,
-    range, segment, shift, store, upper,
+    alu, bitwise, boundary, branch, bytes, divrem, ecall, halt, image, jump, load, merkle, mul,
+    page, poseidon2, program, range, segment, shift, store, upper,
 };
 
 /// An AIR builder the machine's chips can evaluate against.
@@ -64,11 +64,15 @@ pub enum ChipKind {
     Store,
     Ecall,
     Halt,
+    Poseidon2,
+    Page,
+    Merkle,
 }
 
 impl ChipKind {
-    /// Every chip, in proof order.
-    pub const ALL: [ChipKind; 21] = [
+    /// Every chip of a paged (continuation) segment proof, in proof order; a whole execution
+    /// in one proof uses the first [`ChipKind::NUM_UNPAGED`].
+    pub const ALL: [ChipKind; 24] = [
         ChipKind::Program,
         ChipKind::Image,
         ChipKind::Boundary,
@@ -90,7 +94,13 @@ impl ChipKind {
         ChipKind::Store,
         ChipKind::Ecall,
         ChipKind::Halt,
+        ChipKind::Poseidon2,
+        ChipKind::Page,
+        ChipKind::Merkle,
     ];
+
+    /// Chips of an unpaged proof: all but the memory-tree chips.
+    pub const NUM_UNPAGED: usize = 21;
 
     /// A short name for reports.
     pub fn name(self) -> &'static str {
@@ -116,6 +126,9 @@ impl ChipKind {
             ChipKind::Store => "store",
             ChipKind::Ecall => "ecall",
             ChipKind::Halt => "halt",
+            ChipKind::Poseidon2 => "poseidon2",
+            ChipKind::Page => "page",
+            ChipKind::Merkle => "merkle",
         }
     }
 
@@ -149,6 +162,9 @@ pub enum MachineAir {
     Store(store::StoreChip),
     Ecall(ecall::EcallChip),
     Halt(halt::HaltChip),
+    Poseidon2(poseidon2::Poseidon2Chip),
+    Page(page::PageChip),
+    Merkle(merkle::MerkleChip),
 }
 
 macro_rules! dispatch {
@@ -172,6 +188,9 @@ macro_rules! dispatch {
             MachineAir::Store($chip) => $body,
             MachineAir::Ecall($chip) => $body,
             MachineAir::Halt($chip) => $body,
+            MachineAir::Poseidon2($chip) => $body,
+            MachineAir::Page($chip) => $body,
+            MachineAir::Merkle($chip) => $body,
         }
     };
 }
@@ -216,19 +235,32 @@ pub struct Machine {
 
 impl Machine {
     /// The machine with the program's preprocessed tables, as the prover (and key generation)
-    /// needs it.
-    pub fn new(tables: Arc<ProgramTables>) -> Self {
-        Self::build(Some(tables), None)
+    /// needs it; `paged` adds the memory-tree chips of continuation segments.
+    pub fn new(tables: Arc<ProgramTables>, paged: bool) -> Self {
+        Self::build(Some(tables), None, paged)
     }
 
     /// The machine as the verifier needs it: constraints and widths, no table contents. The
     /// heights of the program-specific preprocessed tables come from the verifying key.
-    pub fn for_verifier(rom_rows: usize, image_rows: usize) -> Self {
-        Self::build(None, Some((rom_rows, image_rows)))
+    pub fn for_verifier(rom_rows: usize, image_rows: usize, paged: bool) -> Self {
+        Self::build(None, Some((rom_rows, image_rows)), paged)
     }
 
-    fn build(tables: Option<Arc<ProgramTables>>, sizes: Option<(usize, usize)>) -> Self {
-        let airs = ChipKind::ALL
+    /// The chips of a paged or unpaged machine, in proof order.
+    pub fn kinds(paged: bool) -> &'static [ChipKind] {
+        if paged {
+            &ChipKind::ALL
+        } else {
+            &ChipKind::ALL[..ChipKind::NUM_UNPAGED]
+        }
+    }
+
+    fn build(
+        tables: Option<Arc<ProgramTables>>,
+        sizes: Option<(usize, usize)>,
+        paged: bool,
+    ) -> Self {
+        let airs = Self::kinds(paged)
             .iter()
             .map(|kind| match kind {
                 ChipKind::Program => MachineAir::Program(program::ProgramChip::new(
@@ -257,6 +289,9 @@ impl Machine {
                 ChipKind::Store => MachineAir::Store(store::StoreChip),
                 ChipKind::Ecall => MachineAir::Ecall(ecall::EcallChip),
                 ChipKind::Halt => MachineAir::Halt(halt::HaltChip),
+                ChipKind::Poseidon2 => MachineAir::Poseidon2(poseidon2::Poseidon2Chip),
+                ChipKind::Page => MachineAir::Page(page::PageChip),
+                ChipKind::Merkle => MachineAir::Merkle(merkle::MerkleChip),
             })
             .collect();
         Self { airs }

@@ -17,8 +17,16 @@ pub const FIRST_SEGMENT: usize = 4;
 pub const EXIT_CODE: usize = 5;
 /// SHA-256 digest of the journal, as 32 bytes (0 unless halted).
 pub const JOURNAL_DIGEST: usize = 9;
+/// 1 for a continuation segment: the state comes from and goes to the memory tree (`ROOT_IN`,
+/// `ROOT_OUT`), pc included; `START_PC`, `END_PC`, `END_CLK` and `FIRST_SEGMENT` are then 0.
+/// 0 for a whole execution in one proof (the state starts from the image; no roots).
+pub const PAGED: usize = 41;
+/// Root of the memory tree before the segment (8 field elements).
+pub const ROOT_IN: usize = 42;
+/// Root of the memory tree after the segment.
+pub const ROOT_OUT: usize = 50;
 /// Number of public values.
-pub const NUM_PUBLIC_VALUES: usize = 41;
+pub const NUM_PUBLIC_VALUES: usize = 58;
 
 /// The statement of one segment, in integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +38,11 @@ pub struct SegmentStatement {
     pub first_segment: bool,
     pub exit_code: u32,
     pub journal_digest: [u8; 32],
+    /// Continuation segment: the state goes through the memory tree.
+    pub paged: bool,
+    /// Memory-tree roots before and after (canonical field values; zero unless `paged`).
+    pub root_in: [u32; 8],
+    pub root_out: [u32; 8],
 }
 
 impl SegmentStatement {
@@ -48,6 +61,11 @@ impl SegmentStatement {
         }
         for (i, b) in self.journal_digest.iter().enumerate() {
             v[JOURNAL_DIGEST + i] = f(u32::from(*b));
+        }
+        v[PAGED] = f(u32::from(self.paged));
+        for i in 0..8 {
+            v[ROOT_IN + i] = f(self.root_in[i]);
+            v[ROOT_OUT + i] = f(self.root_out[i]);
         }
         v
     }

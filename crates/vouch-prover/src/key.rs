@@ -26,7 +26,7 @@ impl ProvingKey {
     /// Commit to `program`'s ROM and image (and the machine's fixed tables) in both modes.
     pub fn new(program: &Program) -> Result<Self, ProveError> {
         let tables = Arc::new(program_tables(program));
-        let machine = Machine::new(tables.clone());
+        let machine = Machine::new(tables.clone(), false);
         let log_heights = log_heights(&machine);
         let plain = preprocess(&plain_config(&PARAMS), machine.airs(), &log_heights)
             .map_err(|e| ProveError::Stark(format!("{e:?}")))?;

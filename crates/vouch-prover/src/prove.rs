@@ -162,7 +162,13 @@ impl ProvingKey {
 
         progress(Phase::Trace);
         let t = Instant::now();
-        let mut traces = generate(&self.program, &self.tables, record, exec.journal_digest)?;
+        let mut traces = generate(
+            &self.program,
+            &self.tables,
+            record,
+            exec.journal_digest,
+            None,
+        )?;
         stats.trace = t.elapsed();
         let airs = self.machine.airs();
         match tamper {

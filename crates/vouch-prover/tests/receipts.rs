@@ -157,7 +157,7 @@ fn an_execution_that_does_not_halt_is_rejected() {
     let tables = std::sync::Arc::new(vouch_machine::trace::program_tables(
         &vouch_executor::Program::from_elf(&elf).unwrap(),
     ));
-    let machine = vouch_machine::Machine::new(tables.clone());
+    let machine = vouch_machine::Machine::new(tables.clone(), false);
     let result = verify_tampered(&pk, &[], &|t| {
         let halt = *row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0);
         let ptr: u32 = halt.ptr.iter().rev().fold(0, |acc, b| {

@@ -31,6 +31,11 @@ pub struct ExecuteOptions {
     pub profile: bool,
     /// Copy guest prints to this process's stdout/stderr as they happen.
     pub echo: bool,
+    /// Give the guest random words when it asks (`RANDOM_WORD`: `getrandom`, std's `HashMap`
+    /// seeds). On by default; when off, a guest that asks stops with
+    /// [`crate::ExecError::RandomDisabled`]. The words come from the host and are not secret
+    /// from whoever runs the guest (see docs/abi.md).
+    pub random: bool,
 }
 
 impl Default for ExecuteOptions {
@@ -39,6 +44,7 @@ impl Default for ExecuteOptions {
             cycle_limit: DEFAULT_CYCLE_LIMIT,
             profile: false,
             echo: false,
+            random: true,
         }
     }
 }
@@ -90,6 +96,7 @@ impl Program {
             record: false,
             profile: opts.profile,
             echo: opts.echo,
+            random: opts.random,
             ..ExecOptions::default()
         };
         let out = Executor::new(&self.inner, input.as_ref().to_vec(), exec_opts).run()?;

@@ -11,9 +11,20 @@ use crate::{Error, Journal, Program};
 pub(crate) type KeyCell = OnceLock<vouch_prover::ProvingKey>;
 
 /// Proves executions of programs.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Prover {
     opts: ProveOptions,
+    /// Whether the guest may ask for random words; see [`Prover::with_random`].
+    random: bool,
+}
+
+impl Default for Prover {
+    fn default() -> Self {
+        Self {
+            opts: ProveOptions::default(),
+            random: true,
+        }
+    }
 }
 
 /// A receipt and what it cost to make.
@@ -32,7 +43,19 @@ impl Prover {
 
     /// A prover with `opts`.
     pub fn with_options(opts: ProveOptions) -> Self {
-        Self { opts }
+        Self {
+            opts,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the guest may ask for random words (on by default). With `false`, proving a
+    /// guest that asks (`getrandom`, std's `HashMap::new`) fails with
+    /// [`crate::ExecError::RandomDisabled`], so a receipt never depends on prover-chosen
+    /// randomness.
+    pub fn with_random(mut self, random: bool) -> Self {
+        self.random = random;
+        self
     }
 
     /// Execute `program` on `input` and prove it.
@@ -47,6 +70,19 @@ impl Prover {
         input: impl AsRef<[u8]>,
         progress: &dyn Fn(Phase),
     ) -> Result<ProveInfo, Error> {
+        if !self.random {
+            // The prover's own run answers RANDOM_WORD; a first run that refuses it shows that
+            // the guest does not ask (execution is deterministic given input and random words,
+            // so the proven run is then the same).
+            program.execute_with(
+                &input,
+                &crate::ExecuteOptions {
+                    cycle_limit: self.opts.cycle_limit,
+                    random: false,
+                    ..crate::ExecuteOptions::default()
+                },
+            )?;
+        }
         let key = program.proving_key()?;
         let proven = key.prove(input.as_ref(), &self.opts, progress)?;
         Ok(ProveInfo {

@@ -65,3 +65,27 @@ pub fn packing() -> &'static str {
     let base = name.split('<').next().unwrap_or(name);
     base.rsplit("::").next().unwrap_or(base)
 }
+
+/// Poseidon2 over KoalaBear, width 16, with Plonky3's published constants: the permutation
+/// (for hashing outside the circuit) and its AIR (for hashing inside it). Both use the same
+/// constants, so a value hashed natively and one proven in a trace agree.
+pub mod poseidon2 {
+    pub use p3_koala_bear::{
+        GenericPoseidon2LinearLayersKoalaBear as LinearLayers,
+        KOALABEAR_POSEIDON2_HALF_FULL_ROUNDS as HALF_FULL_ROUNDS,
+        KOALABEAR_POSEIDON2_PARTIAL_ROUNDS_16 as PARTIAL_ROUNDS,
+        KOALABEAR_POSEIDON2_RC_16_EXTERNAL_FINAL as RC_EXTERNAL_FINAL,
+        KOALABEAR_POSEIDON2_RC_16_EXTERNAL_INITIAL as RC_EXTERNAL_INITIAL,
+        KOALABEAR_POSEIDON2_RC_16_INTERNAL as RC_INTERNAL,
+    };
+    pub use p3_poseidon2_air as air;
+    pub use p3_symmetric::Permutation;
+
+    /// Width of the permutation.
+    pub const WIDTH: usize = 16;
+
+    /// The permutation (the same one Merkle commitments and Fiat–Shamir use).
+    pub fn permutation() -> crate::Perm {
+        p3_koala_bear::default_koalabear_poseidon2_16()
+    }
+}

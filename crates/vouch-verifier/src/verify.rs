@@ -59,7 +59,7 @@ impl Receipt {
                 "table heights 2^{rom} and 2^{image} are out of range"
             )));
         }
-        let machine = Machine::for_verifier(1 << rom, 1 << image);
+        let machine = Machine::for_verifier(1 << rom, 1 << image, false);
         let log_heights: Vec<usize> = machine
             .fixed_heights()
             .iter()
@@ -73,6 +73,9 @@ impl Receipt {
             first_segment: true,
             exit_code: self.exit_code,
             journal_digest: Sha256::digest(&self.journal).into(),
+            paged: false,
+            root_in: [0; 8],
+            root_out: [0; 8],
         };
         let public_values = vec![statement.to_field_elements(); machine.airs().len()];
         match &self.proof {

@@ -20,7 +20,7 @@ use vouch_stark::Val;
 use crate::bus::{once, range16, MEMORY};
 use crate::columns::Word;
 use crate::impl_columns;
-use crate::public::FIRST_SEGMENT;
+use crate::public::{FIRST_SEGMENT, PAGED};
 use crate::MachineBuilder;
 
 /// One touched cell.
@@ -79,6 +79,9 @@ impl<AB: MachineBuilder> Air<AB> for BoundaryChip {
         b.assert_bool(local.from_image);
         b.assert_zero(AB::Expr::from(local.from_image) * (one.clone() - local.is_real));
         b.assert_zero(AB::Expr::from(local.from_image) * (one.clone() - first.clone()));
+        // A paged segment keeps its boundary in the page chip instead.
+        let paged: AB::Expr = b.public_values()[PAGED].into();
+        b.assert_zero(AB::Expr::from(local.is_real) * paged);
         // Real rows first.
         b.when_transition()
             .assert_zero((one.clone() - local.is_real) * next.is_real);

@@ -18,7 +18,7 @@ use vouch_stark::Val;
 
 use crate::bus::{once, MEMORY};
 use crate::machine::{padded_height, ProgramTables};
-use crate::public::FIRST_SEGMENT;
+use crate::public::{FIRST_SEGMENT, PAGED};
 use crate::MachineBuilder;
 
 /// Preprocessed columns: addr, v0..v3, is_real.
@@ -83,8 +83,12 @@ impl<AB: MachineBuilder> Air<AB> for ImageChip {
         let dummy = b.main().current_slice()[0];
         b.assert_zero(dummy);
         let p = b.preprocessed().current_slice().to_vec();
-        let first: AB::Expr = b.public_values()[FIRST_SEGMENT].into();
-        let mult = AB::Expr::from(p[5]) * first;
+        let pv = b.public_values().to_vec();
+        // Only in the first segment of an unpaged proof (a paged segment pages the image in
+        // from the memory tree's initial root instead).
+        let first: AB::Expr = pv[FIRST_SEGMENT].into();
+        let unpaged = AB::Expr::ONE - pv[PAGED].into();
+        let mult = AB::Expr::from(p[5]) * first * unpaged;
         MEMORY.send(
             b,
             [

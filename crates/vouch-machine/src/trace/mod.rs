@@ -18,11 +18,12 @@ pub use counts::LookupCounts;
 pub use tables::program_tables;
 
 use crate::chips::{
-    alu, bitwise, boundary, branch, divrem, ecall, halt, jump, load, mul, segment, shift, store,
-    upper,
+    alu, bitwise, boundary, branch, divrem, ecall, halt, jump, load, merkle, mul, page, poseidon2,
+    segment, shift, store, upper,
 };
 use crate::gadgets::memory::MAX_SEGMENT_CYCLES;
 use crate::machine::{ChipKind, ProgramTables};
+use crate::paging::PagedWitness;
 use crate::public::SegmentStatement;
 
 /// Why a segment's record cannot become a trace.
@@ -37,6 +38,9 @@ pub enum TraceError {
     /// An instruction the machine has no chip for yet.
     #[error("the prover cannot prove `{}` instructions yet", .0.mnemonic())]
     Unsupported(Opcode),
+    /// A paged (continuation) segment could not be traced.
+    #[error("continuation segment: {0}")]
+    Paging(&'static str),
 }
 
 /// A chip's generated trace and the lookups it made.
@@ -90,6 +94,7 @@ pub fn generate(
     tables: &Arc<ProgramTables>,
     record: &SegmentRecord,
     journal_digest: [u8; 32],
+    paged: Option<&PagedWitness>,
 ) -> Result<SegmentTraces, TraceError> {
     if record.steps.len() > MAX_SEGMENT_CYCLES {
         return Err(TraceError::TooLong(record.steps.len()));
@@ -112,8 +117,27 @@ pub fn generate(
 
     let rom_base = program.code_base();
     let rom_len = tables.rom.len();
+    let kinds = crate::Machine::kinds(paged.is_some());
+    // The pc's end state in a paged segment: the state after the last step (for a halted
+    // segment: HALT's own state, which nothing consumes).
+    let end_clk = record.steps.len() as u32 + 1;
+    let segment_pcs = paged.map(|_| (record.start_pc, record.end_pc, end_clk));
+    // The memory-tree chips first: the Poseidon2 table needs every permutation they look up.
+    let mut perm_inputs = Vec::new();
+    let mut tree_counts = LookupCounts::new(rom_base, rom_len);
+    let mut tree_traces = Vec::new();
+    if paged.is_some() {
+        let page = page::generate_trace(paged, &mut tree_counts, &mut perm_inputs)?;
+        let merkle = merkle::generate_trace(paged, &mut tree_counts, &mut perm_inputs)?;
+        let p2 = poseidon2::generate_trace(&perm_inputs, &mut tree_counts)?;
+        tree_traces = vec![
+            (ChipKind::Page, page),
+            (ChipKind::Merkle, merkle),
+            (ChipKind::Poseidon2, p2),
+        ];
+    }
     // Instruction chips, in parallel, each with its own lookup counts.
-    let generated: Vec<Result<ChipTrace, TraceError>> = ChipKind::ALL
+    let generated: Vec<Result<ChipTrace, TraceError>> = kinds
         .par_iter()
         .filter_map(|&kind| {
             let mut counts = LookupCounts::new(rom_base, rom_len);
@@ -141,18 +165,29 @@ pub fn generate(
                 ChipKind::Store => store::generate_trace(&store::StoreChip, ev, c),
                 ChipKind::Ecall => ecall::generate_trace(&ecall::EcallChip, ev, c),
                 ChipKind::Halt => Ok(halt::generate_trace(record, c)),
+                ChipKind::Boundary if paged.is_some() => Ok(zero_matrix(
+                    crate::MIN_HEIGHT,
+                    boundary::BoundaryCols::<Val>::WIDTH,
+                )),
                 ChipKind::Boundary => Ok(boundary::generate_trace(tables, record, c)),
-                ChipKind::Segment => Ok(segment::generate_trace()),
-                ChipKind::Program | ChipKind::Image | ChipKind::Range16 | ChipKind::Bytes => {
-                    return None
-                }
+                ChipKind::Segment => Ok(segment::generate_trace(segment_pcs, c)),
+                ChipKind::Program
+                | ChipKind::Image
+                | ChipKind::Range16
+                | ChipKind::Bytes
+                | ChipKind::Poseidon2
+                | ChipKind::Page
+                | ChipKind::Merkle => return None,
             };
             Some(trace.map(|t| (kind, t, counts)))
         })
         .collect();
 
-    let mut counts = LookupCounts::new(rom_base, rom_len);
-    let mut traces: Vec<Option<RowMajorMatrix<Val>>> = vec![None; ChipKind::ALL.len()];
+    let mut counts = tree_counts;
+    let mut traces: Vec<Option<RowMajorMatrix<Val>>> = vec![None; kinds.len()];
+    for (kind, trace) in tree_traces {
+        traces[kind.index()] = Some(trace);
+    }
     for result in generated {
         let (kind, trace, c) = result?;
         counts.merge(&c);
@@ -169,6 +204,33 @@ pub fn generate(
         .collect();
 
     let halt = record.halt;
+    if let Some(w) = paged {
+        let canonical = |d: &crate::paging::Digest| {
+            d.map(|x| vouch_stark::field::PrimeField32::as_canonical_u32(&x))
+        };
+        let statement = SegmentStatement {
+            start_pc: 0,
+            end_pc: 0,
+            end_clk: 0,
+            halted: halt.is_some(),
+            first_segment: false,
+            exit_code: halt.map_or(0, |h| h.exit_code),
+            journal_digest: if halt.is_some() {
+                journal_digest
+            } else {
+                [0; 32]
+            },
+            paged: true,
+            root_in: canonical(&w.root_in),
+            root_out: canonical(&w.root_out),
+        };
+        let instruction_rows = per_chip.iter().take(kinds.len()).map(Vec::len).collect();
+        return Ok(SegmentTraces {
+            traces,
+            statement,
+            instruction_rows,
+        });
+    }
     let statement = SegmentStatement {
         start_pc: record.start_pc,
         end_pc: if halt.is_some() { 0 } else { record.end_pc },
@@ -185,8 +247,11 @@ pub fn generate(
         } else {
             [0; 32]
         },
+        paged: false,
+        root_in: [0; 8],
+        root_out: [0; 8],
     };
-    let instruction_rows = per_chip.iter().map(Vec::len).collect();
+    let instruction_rows = per_chip.iter().take(kinds.len()).map(Vec::len).collect();
     Ok(SegmentTraces {
         traces,
         statement,

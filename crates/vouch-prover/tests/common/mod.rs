@@ -322,7 +322,7 @@ pub fn debug_rejection(
     use std::sync::Arc;
     let program = Program::from_elf(elf).expect("test ELF loads");
     let tables = Arc::new(vouch_machine::trace::program_tables(&program));
-    let machine = vouch_machine::Machine::new(tables.clone());
+    let machine = vouch_machine::Machine::new(tables.clone(), false);
     let opts = vouch_executor::ExecOptions {
         record: true,
         ..Default::default()
@@ -331,8 +331,9 @@ pub fn debug_rejection(
         .run()
         .expect("the program runs");
     let record = &exec.segments[0];
-    let mut st = vouch_machine::trace::generate(&program, &tables, record, exec.journal_digest)
-        .expect("traces");
+    let mut st =
+        vouch_machine::trace::generate(&program, &tables, record, exec.journal_digest, None)
+            .expect("traces");
     tamper(&mut Tampering {
         traces: &mut st.traces,
         statement: &mut st.statement,
