@@ -7,6 +7,8 @@
 //! | `memory` | permutation | `(addr, v0..v3, ts)` | each access sends `(addr, new, ts)`; the image and boundary chips send initial values | each access receives `(addr, old, prev_ts)`; the boundary chip receives final values |
 //! | `range16` | lookup | `(x)`, `x < 2^16` | the range table (preprocessed) | limb range checks |
 //! | `bytes` | lookup | `(op, x, y, z)` | the byte table (preprocessed): op 0 checks two bytes, 1/2/3 give AND/OR/XOR | byte checks, bitwise ops |
+//! | `poseidon2` | lookup | `(input[16], output[16])` | the Poseidon2 chip | page and Merkle chips (paged segments) |
+//! | `merkle` | permutation | `(level, index, old[8], new[8])` | page chip (leaves), Merkle chip (parents) | Merkle chip (children), segment chip (root) |
 //!
 //! Addresses on the memory bus: registers x0..x31 and the sink are 0..=32; RAM words are
 //! their byte address (a multiple of 4, at least `GUEST_MIN_ADDR`), so the two never meet.
@@ -25,6 +27,13 @@ pub const MEMORY: PermutationCheckBus<'static> = PermutationCheckBus::new("memor
 pub const RANGE16: LookupBus<'static> = LookupBus::new("range16");
 /// Byte pairs and bytewise AND/OR/XOR.
 pub const BYTES: LookupBus<'static> = LookupBus::new("bytes");
+
+/// Poseidon2 permutations: `(input[16], output[16])`, provided by the Poseidon2 chip.
+pub const POSEIDON2: LookupBus<'static> = LookupBus::new("poseidon2");
+/// Nodes of the memory tree in a paged segment: `(level, index, old[8], new[8])`. The page chip
+/// sends the leaves (level 0), the Merkle chip receives children and sends parents, the
+/// segment chip receives the root `(21, 0, ROOT_IN, ROOT_OUT)`.
+pub const MERKLE: PermutationCheckBus<'static> = PermutationCheckBus::new("merkle");
 
 /// `op` of a `bytes` tuple that only checks that `x` and `y` are bytes (`z = 0`).
 pub const BYTE_RANGE: u32 = 0;

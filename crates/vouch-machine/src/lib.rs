@@ -24,6 +24,14 @@ mod machine;
 #[cfg(feature = "trace")]
 pub mod paging;
 pub mod public;
+
+/// Memory-tree constants the constraints need (the tree itself is `paging`, trace side).
+pub mod paging_consts {
+    /// Depth of the page tree.
+    pub const TREE_DEPTH: u32 = 21;
+    /// Words per page.
+    pub const PAGE_WORDS: usize = 64;
+}
 #[cfg(feature = "trace")]
 pub mod trace;
 

@@ -13,10 +13,7 @@ use vouch_stark::Val;
 /// A Poseidon2 digest: 8 field elements.
 pub type Digest = [Val; 8];
 
-/// Words per page (256 bytes).
-pub const PAGE_WORDS: usize = 64;
-/// Depth of the page tree: 2^21 pages cover the 512 MiB address space.
-pub const TREE_DEPTH: u32 = 21;
+pub use crate::paging_consts::{PAGE_WORDS, TREE_DEPTH};
 /// The page holding the registers (slots 0..=32, memory-bus addresses 0..=32) and the pc.
 pub const REGISTER_PAGE: u32 = 0;
 /// The pc's slot in the register page, and its memory-bus address.

@@ -24,11 +24,11 @@ use vouch_stark::air::{Air, AirBuilder, BaseAir, WindowAccess};
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 
-use crate::bus::{byte_pair, once, receive_state, send_state, MEMORY};
+use crate::bus::{byte_pair, once, receive_state, send_state, MEMORY, MERKLE};
 use crate::columns::Word;
 use crate::gadgets::word::word_value;
 use crate::impl_columns;
-use crate::public::{END_CLK, END_PC, HALTED, PAGED, START_PC};
+use crate::public::{END_CLK, END_PC, HALTED, PAGED, ROOT_IN, ROOT_OUT, START_PC};
 use crate::MachineBuilder;
 
 /// Memory-bus address of the pc in a continuation segment (slot 33 of the register page).
@@ -96,8 +96,14 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
         send_state(b, start_pc, AB::Expr::ONE, first.clone());
         receive_state(b, end_pc, end_clk, first.clone() * (AB::Expr::ONE - halted));
 
-        // Paged: the pc cell's initial and final states.
+        // Paged: the memory tree's root goes from ROOT_IN to ROOT_OUT.
         let mult = first * paged;
+        let mut root = vec![c(crate::paging_consts::TREE_DEPTH), AB::Expr::ZERO];
+        root.extend((0..8).map(|i| pv[ROOT_IN + i].into()));
+        root.extend((0..8).map(|i| pv[ROOT_OUT + i].into()));
+        MERKLE.receive(b, root, once(mult.clone()));
+
+        // Paged: the pc cell's initial and final states.
         let [s0, s1, s2, s3] = row.start_pc.map(Into::into);
         MEMORY.receive(
             b,
