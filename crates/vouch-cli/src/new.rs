@@ -14,9 +14,14 @@ pub struct NewArgs {
     /// `vouch` was built from).
     #[arg(long)]
     vouch_path: Option<PathBuf>,
+    /// A `#![no_std]` guest, built with the current (stable) toolchain, instead of the default
+    /// guest with the standard library (which builds with a pinned nightly, installed on first
+    /// use).
+    #[arg(long)]
+    no_std: bool,
 }
 
-/// `(path in the project, template)`.
+/// `(path in the project, template)`: files of every project.
 const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("template/Cargo.toml.tmpl")),
     (
@@ -33,6 +38,10 @@ const FILES: &[(&str, &str)] = &[
         "host/src/main.rs",
         include_str!("template/host-main.rs.tmpl"),
     ),
+];
+
+/// The guest with the standard library (the default).
+const STD_GUEST_FILES: &[(&str, &str)] = &[
     (
         "guest/Cargo.toml",
         include_str!("template/guest-Cargo.toml.tmpl"),
@@ -42,8 +51,28 @@ const FILES: &[(&str, &str)] = &[
         include_str!("template/guest-cargo-config.toml.tmpl"),
     ),
     (
+        "guest/rust-toolchain.toml",
+        include_str!("template/guest-rust-toolchain.toml.tmpl"),
+    ),
+    (
         "guest/src/main.rs",
         include_str!("template/guest-main.rs.tmpl"),
+    ),
+];
+
+/// The `#![no_std]` guest (`--no-std`).
+const NO_STD_GUEST_FILES: &[(&str, &str)] = &[
+    (
+        "guest/Cargo.toml",
+        include_str!("template/nostd-guest-Cargo.toml.tmpl"),
+    ),
+    (
+        "guest/.cargo/config.toml",
+        include_str!("template/nostd-guest-cargo-config.toml.tmpl"),
+    ),
+    (
+        "guest/src/main.rs",
+        include_str!("template/nostd-guest-main.rs.tmpl"),
     ),
 ];
 
@@ -74,10 +103,16 @@ pub fn run(args: NewArgs) -> Result<(), Failure> {
             vouch_path.display()
         )));
     }
-    for (rel, template) in FILES {
+    let guest_files = if args.no_std {
+        NO_STD_GUEST_FILES
+    } else {
+        STD_GUEST_FILES
+    };
+    for (rel, template) in FILES.iter().chain(guest_files) {
         let text = template
             .replace("{{name}}", &name)
-            .replace("{{vouch_path}}", &vouch_path.display().to_string());
+            .replace("{{vouch_path}}", &vouch_path.display().to_string())
+            .replace("{{std_toolchain}}", vouch_sdk::build::STD_TOOLCHAIN);
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)

@@ -33,6 +33,10 @@ pub struct ProveArgs {
     /// std's HashMap::new) fails.
     #[arg(long)]
     no_random: bool,
+    /// Longest segment in cycles (at most 2^22): longer executions are proven segment by
+    /// segment, in memory that depends on this number only.
+    #[arg(long, default_value_t = ProveOptions::default().segment_cycles)]
+    segment_cycles: u32,
 }
 
 #[derive(Args)]
@@ -66,12 +70,13 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
     let opts = ProveOptions {
         zk: !args.no_zk,
         cycle_limit: args.cycle_limit,
+        segment_cycles: args.segment_cycles,
     };
-    let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
+    let progress = ProgressDisplay::new(!args.json && std::io::stderr().is_terminal());
     let start = Instant::now();
     let info = Prover::with_options(opts)
         .with_random(!args.no_random)
-        .prove_with_progress(&program, &input, &|phase| progress.phase(phase));
+        .prove_with_progress(&program, &input, &|p| progress.update(p));
     progress.finish();
     let info = info?;
     let total = start.elapsed();
@@ -86,6 +91,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
             "journal_hex": hex::encode(&r.journal),
             "exit_code": r.exit_code,
             "cycles": s.cycles,
+            "segments": r.proof.segments(),
             "zk": r.proof.is_zk(),
             "receipt_bytes": bytes.len(),
             "receipt": args.output.display().to_string(),
@@ -100,6 +106,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
         println!("journal: {}", hex::encode(&r.journal));
         println!("exit code: {}", r.exit_code);
         println!("cycles: {}", s.cycles);
+        println!("segments: {}", r.proof.segments());
         println!(
             "receipt: {} ({}, {} KiB)",
             args.output.display(),
@@ -139,6 +146,7 @@ pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
             "program_id": expected.to_hex(),
             "journal_hex": hex::encode(&receipt.journal),
             "exit_code": receipt.exit_code,
+            "segments": receipt.proof.segments(),
             "zk": receipt.proof.is_zk(),
             "verify_seconds": took.as_secs_f64(),
         });
@@ -164,18 +172,18 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
-/// A spinner on stderr naming the current phase, when stderr is a terminal.
-struct Progress {
+/// Progress on stderr when it is a terminal: the phase, segments proven of total, cycles,
+/// elapsed time and an estimate of the time left.
+struct ProgressDisplay {
     bar: Option<indicatif::ProgressBar>,
 }
 
-impl Progress {
+impl ProgressDisplay {
     fn new(enabled: bool) -> Self {
         let bar = enabled.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
-            {
+            let bar = indicatif::ProgressBar::new(1);
+            let template = "{spinner} {msg} [{elapsed_precise}, eta {eta}] segments {pos}/{len}";
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
             bar.enable_steady_tick(Duration::from_millis(120));
@@ -184,13 +192,21 @@ impl Progress {
         Self { bar }
     }
 
-    fn phase(&self, phase: Phase) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(match phase {
-                Phase::Execute => "executing",
-                Phase::Trace => "generating traces",
-                Phase::Prove => "committing and proving",
-            });
+    fn update(&self, p: vouch_sdk::Progress) {
+        let Some(bar) = &self.bar else { return };
+        if p.segments > 0 {
+            bar.set_length(p.segments as u64);
+            bar.set_position(p.segment as u64);
+        }
+        let phase = match p.phase {
+            Phase::Execute => "executing",
+            Phase::Trace => "generating traces",
+            Phase::Prove => "committing and proving",
+        };
+        if p.cycles > 0 {
+            bar.set_message(format!("{} cycles: {phase}", p.cycles));
+        } else {
+            bar.set_message(phase);
         }
     }
 

@@ -328,11 +328,13 @@ fn cycle_limit_is_honoured_on_a_real_guest() {
 
 // ---- `vouch new` ----
 
-/// `vouch new DIR` and check the files; returns the temp dir holding the project.
-fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {
+/// `vouch new DIR [extra args]` and check the files; returns the temp dir holding the project.
+fn new_project(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join(name);
-    let out = vouch(&["new", dir.to_str().unwrap()]);
+    let mut args = vec!["new", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = vouch(&args);
     assert_success(&out);
     for file in [
         "Cargo.toml",
@@ -348,23 +350,41 @@ fn new_project(name: &str) -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn new_refuses_a_non_empty_directory() {
-    let (_tmp, dir) = new_project("taken");
+    let (_tmp, dir) = new_project("taken", &[]);
     assert_one_line_error(&vouch(&["new", dir.to_str().unwrap()]), &["already exists"]);
 }
 
-#[test]
-fn new_project_guest_builds_and_runs() {
-    let (_tmp, dir) = new_project("hello");
+/// `vouch build <guest>` into the shared guest target directory; returns the ELF's path.
+fn vouch_build(guest: &Path) -> String {
     let target = guest_target_dir();
     let out = vouch(&[
         "build",
-        dir.join("guest").to_str().unwrap(),
+        guest.to_str().unwrap(),
         "--target-dir",
         target.to_str().unwrap(),
     ]);
     assert_success(&out);
     let elf = stdout(&out).lines().last().unwrap_or_default().to_string();
     assert!(Path::new(&elf).is_file(), "vouch build printed {elf:?}");
+    elf
+}
+
+/// The README's commands on a new project (a std guest using getrandom): `vouch new`,
+/// `vouch build`, `vouch run`, `vouch prove`, `vouch verify`.
+#[test]
+fn new_project_guest_builds_runs_and_proves() {
+    let (tmp, dir) = new_project("hello", &[]);
+    let toolchain = std::fs::read_to_string(dir.join("guest/rust-toolchain.toml")).unwrap();
+    assert!(
+        toolchain.contains(vouch_sdk::build::STD_TOOLCHAIN),
+        "{toolchain}"
+    );
+    let elf = vouch_build(&dir.join("guest"));
+    assert!(
+        elf.contains(vouch_sdk::build::STD_GUEST_TARGET),
+        "a std guest is built for {}: {elf}",
+        vouch_sdk::build::STD_GUEST_TARGET
+    );
 
     let out = vouch(&["run", &elf, "--input-hex", "0a000000"]);
     assert_success(&out);
@@ -372,21 +392,60 @@ fn new_project_guest_builds_and_runs() {
     // The template guest prints a line and commits the sum of squares 1..=10 = 385 = 0x181
     // as a little-endian u64.
     assert!(
-        text.contains("computed the sum of squares up to 10"),
+        text.contains("computed the sum of squares up to 10 (6 different last digits)"),
         "{text}"
     );
     assert!(text.contains("journal: 8101000000000000"), "{text}");
     assert!(text.contains("exit code: 0"), "{text}");
+    // The getrandom line goes to stderr.
+    assert!(stderr(&out).contains(" done"), "{}", stderr(&out));
+
+    // The template uses getrandom: refusing randomness stops it with a clear error.
+    assert_one_line_error(
+        &vouch(&["run", &elf, "--input-hex", "0a000000", "--no-random"]),
+        &["asked for randomness", "--no-random"],
+    );
+
+    let receipt = tmp.path().join("r.proof");
+    let receipt = receipt.to_str().unwrap();
+    let out = vouch(&["prove", &elf, "--input-hex", "0a000000", "-o", receipt]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("zero-knowledge"), "{}", stdout(&out));
+    let out = vouch(&["verify", receipt, "--program", &elf]);
+    assert_success(&out);
+    assert!(
+        stdout(&out).contains("journal: 8101000000000000"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn new_no_std_project_guest_builds_and_runs() {
+    let (_tmp, dir) = new_project("hello-no-std", &["--no-std"]);
+    let source = std::fs::read_to_string(dir.join("guest/src/main.rs")).unwrap();
+    assert!(source.contains("#![no_std]"), "{source}");
+    let elf = vouch_build(&dir.join("guest"));
+    assert!(elf.contains(vouch_sdk::build::GUEST_TARGET), "{elf}");
+
+    let out = vouch(&["run", &elf, "--input-hex", "0a000000"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("computed the sum of squares up to 10"),
+        "{text}"
+    );
+    assert!(text.contains("journal: 8101000000000000"), "{text}");
 }
 
 /// The whole user journey: `vouch new`, then `cargo run --release` of the generated host,
-/// which builds the guest and runs it. The nested builds reuse target directories under the
+/// which builds the guest, runs it, proves the run and verifies the receipt. The nested builds reuse target directories under the
 /// workspace's `target/`, so only the new project's own crates compile after the first run
 /// (the first compiles the SDK's dependencies, the prover's included: about two minutes on
 /// two cores).
 #[test]
 fn new_project_host_runs_with_cargo() {
-    let (_tmp, dir) = new_project("hello-host-run");
+    let (_tmp, dir) = new_project("hello-host-run", &[]);
     // Start from the workspace's lock file, so that the project builds with the dependency
     // versions vouch is tested with (cargo drops the entries it does not need) and the
     // nested build needs no registry resolution.
@@ -412,5 +471,80 @@ fn new_project_host_runs_with_cargo() {
     assert!(
         text.contains("sum of squares 1..=10 = 385"),
         "unexpected output:\n{text}"
+    );
+    assert!(
+        text.contains("proven and verified: 385"),
+        "unexpected output:\n{text}"
+    );
+}
+
+// ---- std guests: how they fail ----
+
+/// The std-compat example guest (a std guest with a check per crate and fault modes), built
+/// once.
+fn std_compat_elf() -> &'static Path {
+    static ELF: OnceLock<PathBuf> = OnceLock::new();
+    ELF.get_or_init(|| build(&root().join("examples/std-compat/guest")))
+}
+
+/// `--input-hex` for the std-compat guest running `check`.
+fn std_compat_input(check: &str) -> String {
+    let input = vouch_sdk::Input::new()
+        .write(&vec![check.to_string()])
+        .unwrap();
+    hex::encode(input.as_bytes())
+}
+
+/// `vouch run` and `vouch prove` of the std-compat guest on `check` both fail with one line
+/// holding `needles`.
+fn assert_std_fault(check: &str, needles: &[&str]) {
+    let elf = std_compat_elf().to_str().unwrap();
+    let input = std_compat_input(check);
+    let run = assert_one_line_error(&vouch(&["run", elf, "--input-hex", &input]), needles);
+    let dir = tempfile::tempdir().unwrap();
+    let receipt = dir.path().join("r.proof");
+    let prove = assert_one_line_error(
+        &vouch(&[
+            "prove",
+            elf,
+            "--input-hex",
+            &input,
+            "-o",
+            receipt.to_str().unwrap(),
+        ]),
+        needles,
+    );
+    assert_eq!(run, prove, "vouch run and vouch prove disagree");
+    assert!(!receipt.exists(), "a failed run left a receipt");
+}
+
+#[test]
+fn std_guest_unbounded_recursion_is_a_stack_overflow() {
+    assert_std_fault(
+        "fault-stack",
+        &["stack overflow", "8192 KiB stack", "use less stack"],
+    );
+}
+
+#[test]
+fn std_guest_allocating_1_gib_is_heap_exhaustion() {
+    assert_std_fault(
+        "fault-heap",
+        &[
+            "heap exhausted",
+            "cannot allocate 1073741824 bytes",
+            "the heap is",
+        ],
+    );
+}
+
+#[test]
+fn std_guest_panic_has_message_and_location() {
+    assert_std_fault(
+        "fault-panic",
+        &[
+            "guest panicked: panicked at src/main.rs:",
+            "the check failed: 1 != 2",
+        ],
     );
 }

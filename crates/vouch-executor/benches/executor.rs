@@ -77,8 +77,11 @@ fn build(example: &str) -> Program {
         .arg(&manifest)
         .arg("--target-dir")
         .arg(&target_dir)
-        // vouch's linker script, as in `vouch_sdk::build::guest_rustflags`.
-        .env("CARGO_ENCODED_RUSTFLAGS", "-C\x1flink-arg=-Tvouch.ld")
+        // vouch's linker script and getrandom backend, as in `vouch_sdk::build::guest_rustflags`.
+        .env(
+            "CARGO_ENCODED_RUSTFLAGS",
+            "-C\x1flink-arg=-Tvouch.ld\x1f--cfg\x1fgetrandom_backend=\"custom\"",
+        )
         .status()
         .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
     assert!(status.success(), "building the {example} guest failed");
@@ -126,9 +129,9 @@ fn run_once(w: &Workload, record: bool) -> (u64, Duration) {
     };
     let start = Instant::now();
     let exec = Executor::new(&w.program, w.input.clone(), opts)
-        .run_with_segments(|seg: SegmentRecord, _| {
+        .run_with_segments(|seg: SegmentRecord| {
             std::hint::black_box(seg);
-            Ok(())
+            Ok::<(), vouch_executor::ExecError>(())
         })
         .unwrap_or_else(|e| panic!("{} failed: {e}", w.name));
     let elapsed = start.elapsed();

@@ -137,7 +137,6 @@ pub struct Executor<'p> {
     stderr: Vec<u8>,
     profile: Vec<u64>,
     rec: Option<Recorder>,
-    segments: Vec<SegmentRecord>,
     next_segment: u32,
     random: RandomSource,
     halt_digest: [u8; 32],
@@ -173,7 +172,6 @@ impl<'p> Executor<'p> {
             stderr: Vec::new(),
             profile,
             rec: None,
-            segments: Vec::new(),
             next_segment: 0,
             random: RandomSource::new(),
             halt_digest: [0; 32],
@@ -183,17 +181,22 @@ impl<'p> Executor<'p> {
 
     /// Run to `HALT`, keeping every segment record in the returned [`Execution`].
     pub fn run(self) -> Result<Execution, ExecError> {
-        self.run_with_segments(|seg, out| {
-            out.push(seg);
-            Ok(())
-        })
+        let mut segments = Vec::new();
+        let mut exec = self.run_with_segments(|seg| {
+            segments.push(seg);
+            Ok::<(), ExecError>(())
+        })?;
+        exec.segments = segments;
+        Ok(exec)
     }
 
     /// Run to `HALT`, handing each finished segment record to `sink` as soon as it is
     /// complete, so that a long execution never holds more than one segment.
-    pub fn run_with_segments<F>(mut self, mut sink: F) -> Result<Execution, ExecError>
+    /// The sink's error type must hold execution errors too.
+    pub fn run_with_segments<E, F>(mut self, mut sink: F) -> Result<Execution, E>
     where
-        F: FnMut(SegmentRecord, &mut Vec<SegmentRecord>) -> Result<(), ExecError>,
+        E: From<ExecError>,
+        F: FnMut(SegmentRecord) -> Result<(), E>,
     {
         self.opts.segment_cycles = self.opts.segment_cycles.clamp(1, MAX_SEGMENT_CYCLES);
         let exit_code = loop {
@@ -206,18 +209,18 @@ impl<'p> Executor<'p> {
             match stop {
                 Stop::SegmentFull => {
                     let seg = self.close_segment();
-                    sink(seg, &mut self.segments)?;
+                    sink(seg)?;
                 }
                 Stop::Halted(code) => break code,
             }
         };
         if self.opts.record {
             let seg = self.close_segment();
-            sink(seg, &mut self.segments)?;
+            sink(seg)?;
         }
         let digest = self.halt_digest;
         if <[u8; 32]>::from(Sha256::digest(&self.journal)) != digest {
-            return Err(ExecError::JournalDigestMismatch);
+            return Err(ExecError::JournalDigestMismatch.into());
         }
         let profile = self
             .opts
@@ -230,7 +233,7 @@ impl<'p> Executor<'p> {
             cycles: self.cycle,
             stdout: self.stdout,
             stderr: self.stderr,
-            segments: self.segments,
+            segments: Vec::new(),
             profile,
         })
     }

@@ -364,9 +364,9 @@ fn streaming_segments_to_a_sink_keeps_none() {
     };
     let mut seen = Vec::new();
     let exec = Executor::new(&program, Vec::new(), opts.clone())
-        .run_with_segments(|seg, _| {
+        .run_with_segments(|seg| {
             seen.push((seg.index, seg.steps.len()));
-            Ok(())
+            Ok::<(), vouch_executor::ExecError>(())
         })
         .unwrap();
     assert!(exec.segments.is_empty());

@@ -15,10 +15,7 @@ const MAX_MESSAGE: usize = 2048;
 
 /// Format `panicked at {file}:{line}:{col}:\n{message}` on the stack (the heap may be what
 /// failed) and stop with `PANIC`.
-fn report(
-    location: Option<&core::panic::Location<'_>>,
-    message: &dyn core::fmt::Display,
-) -> ! {
+fn report(location: Option<&core::panic::Location<'_>>, message: &dyn core::fmt::Display) -> ! {
     let mut msg = StackBuf::<MAX_MESSAGE>::new();
     let _ = match location {
         Some(loc) => write!(
@@ -48,7 +45,13 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 pub(crate) fn install_hook() {
     std::panic::set_hook(std::boxed::Box::new(|info| {
         // A `panic!` payload is a string; `std::panic::panic_any` may carry anything else.
-        let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
+        let payload = info.payload();
+        let message = match payload.downcast_ref::<&str>() {
+            Some(s) => s,
+            None => payload
+                .downcast_ref::<std::string::String>()
+                .map_or("Box<dyn Any>", |s| s.as_str()),
+        };
         report(info.location(), &message)
     }));
 }

@@ -23,7 +23,10 @@ const FD_JOURNAL: u32 = 3;
 #[cold]
 fn unsupported(function: &str, what: core::fmt::Arguments<'_>) -> ! {
     let mut msg = StackBuf::<256>::new();
-    let _ = write!(msg, "{function}: {what} is not supported by vouch's std runtime");
+    let _ = write!(
+        msg,
+        "{function}: {what} is not supported by vouch's std runtime"
+    );
     syscall::panic(msg.as_str())
 }
 

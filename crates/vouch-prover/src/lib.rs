@@ -9,5 +9,7 @@ mod key;
 mod prove;
 
 pub use key::ProvingKey;
-pub use prove::{Phase, ProveError, ProveOptions, ProveStats, Proven, TableStats, Tampering};
+pub use prove::{
+    Phase, Progress, ProveError, ProveOptions, ProveStats, Proven, TableStats, Tampering,
+};
 pub use vouch_verifier::{ProgramId, Receipt, ReceiptProof, VerifyError, VerifyingKey};

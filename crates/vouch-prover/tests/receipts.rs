@@ -96,7 +96,7 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
     let id = pk.program_id();
     let edit = |f: &dyn Fn(&mut vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>)| {
         let mut r = reencode(&r);
-        let ReceiptProof::Plain(proof) = &mut r.proof else {
+        let vouch_verifier::Proofs::Whole(ReceiptProof::Plain(proof)) = &mut r.proof else {
             unreachable!("proved without zk")
         };
         f(proof);

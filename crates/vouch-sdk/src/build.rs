@@ -382,22 +382,22 @@ mod tests {
 
     #[test]
     fn std_guests_are_found_from_resolved_features() {
-        let metadata = |features: &str| -> serde_json::Value {
-            serde_json::from_str(&format!(
-                r#"{{"packages": [{{"name": "vouch-guest", "id": "g"}}, {{"name": "me", "id": "m"}}],
-                    "resolve": {{"nodes": [{{"id": "g", "features": {features}}},
-                                           {{"id": "m", "features": ["std"]}}]}}}}"#
-            ))
-            .unwrap()
+        let metadata = |features: serde_json::Value| {
+            serde_json::json!({
+                "packages": [{"name": "vouch-guest", "id": "g"}, {"name": "me", "id": "m"}],
+                "resolve": {"nodes": [
+                    {"id": "g", "features": features},
+                    {"id": "m", "features": ["std"]},
+                ]},
+            })
         };
+        let std = metadata(serde_json::json!(["default", "std"]));
+        assert_eq!(kind_from_metadata(&std), GuestKind::Std);
+        let no_std = metadata(serde_json::json!(["default"]));
+        assert_eq!(kind_from_metadata(&no_std), GuestKind::NoStd);
         assert_eq!(
-            kind_from_metadata(&metadata(r#"["default", "std"]"#)),
-            GuestKind::Std
-        );
-        assert_eq!(
-            kind_from_metadata(&metadata(r#"["default"]"#)),
+            kind_from_metadata(&metadata(serde_json::json!([]))),
             GuestKind::NoStd
         );
-        assert_eq!(kind_from_metadata(&metadata("[]")), GuestKind::NoStd);
     }
 }

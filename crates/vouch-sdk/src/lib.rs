@@ -25,6 +25,7 @@ pub use error::Error;
 pub use io::{Input, Journal};
 pub use program::{ExecuteOptions, ExecutionResult, Program};
 pub use prove::{
-    journal, Phase, ProgramId, ProveInfo, ProveOptions, ProveStats, Prover, Receipt, VerifyError,
+    journal, Phase, ProgramId, Progress, ProveInfo, ProveOptions, ProveStats, Prover, Receipt,
+    VerifyError,
 };
 pub use vouch_executor::{ElfError, ExecError, FunctionProfile, Profile};

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-pub use vouch_prover::{Phase, ProveOptions, ProveStats};
+pub use vouch_prover::{Phase, Progress, ProveOptions, ProveStats};
 pub use vouch_verifier::{ProgramId, Receipt, VerifyError};
 
 use crate::{Error, Journal, Program};
@@ -68,7 +68,7 @@ impl Prover {
         &self,
         program: &Program,
         input: impl AsRef<[u8]>,
-        progress: &dyn Fn(Phase),
+        progress: &dyn Fn(Progress),
     ) -> Result<ProveInfo, Error> {
         if !self.random {
             // The prover's own run answers RANDOM_WORD; a first run that refuses it shows that

@@ -151,3 +151,22 @@ pub fn zk_config(p: &Params) -> ZkConfig {
 pub fn zk_keygen_config(p: &Params) -> ZkConfig {
     zk_config_with_rng(p, StdRng::seed_from_u64(0x766f_7563_685f_6b67))
 }
+
+/// A cryptographic random source seeded from the operating system, for secrets the prover
+/// adds to a proof (salts that hide memory contents).
+#[cfg(feature = "os-rng")]
+pub struct SecretRng(StdRng);
+
+#[cfg(feature = "os-rng")]
+impl SecretRng {
+    /// Seeded from the OS.
+    pub fn from_os() -> Self {
+        Self(rand::make_rng())
+    }
+
+    /// `N` uniformly random field elements.
+    pub fn field_elements<const N: usize>(&mut self) -> [Val; N] {
+        use rand::RngExt;
+        core::array::from_fn(|_| self.0.random())
+    }
+}

@@ -24,8 +24,8 @@ pub use security::{SecurityReport, StarkShape};
 /// AIR definitions.
 pub mod air {
     pub use p3_air::{
-        Air, AirBuilder, BaseAir, ExtensionBuilder, FilteredAirBuilder, PermutationAirBuilder,
-        WindowAccess,
+        Air, AirBuilder, AirLayout, BaseAir, ExtensionBuilder, FilteredAirBuilder,
+        PermutationAirBuilder, WindowAccess,
     };
     pub use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 }
@@ -78,6 +78,7 @@ pub mod poseidon2 {
         KOALABEAR_POSEIDON2_RC_16_EXTERNAL_INITIAL as RC_EXTERNAL_INITIAL,
         KOALABEAR_POSEIDON2_RC_16_INTERNAL as RC_INTERNAL,
     };
+    pub use p3_poseidon2::GenericPoseidon2LinearLayers;
     pub use p3_poseidon2_air as air;
     pub use p3_symmetric::Permutation;
 

@@ -18,6 +18,7 @@ mod receipt;
 mod verify;
 
 pub use receipt::{
-    ProgramId, Receipt, ReceiptProof, VerifyingKey, MAX_RECEIPT_BYTES, RECEIPT_VERSION,
+    ProgramId, Proofs, Receipt, ReceiptProof, SegmentProof, VerifyingKey, MAX_RECEIPT_BYTES,
+    MAX_SEGMENTS, RECEIPT_VERSION,
 };
 pub use verify::VerifyError;

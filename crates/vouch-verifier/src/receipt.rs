@@ -12,8 +12,11 @@ use crate::VerifyError;
 /// is rejected, not misread.
 pub const RECEIPT_VERSION: u32 = 1;
 
-/// Largest receipt the verifier decodes.
-pub const MAX_RECEIPT_BYTES: usize = 64 << 20;
+/// Largest receipt the verifier decodes (a receipt holds one proof per segment).
+pub const MAX_RECEIPT_BYTES: usize = 1 << 30;
+
+/// Most segments a receipt may hold.
+pub const MAX_SEGMENTS: usize = 1 << 16;
 
 const MAGIC: &[u8; 8] = b"VOUCHRCT";
 
@@ -36,6 +39,9 @@ pub struct VerifyingKey {
     /// The same tables committed by the hiding PCS (deterministically salted: they are
     /// public).
     pub commitment_zk: CommitmentOf<ZkConfig>,
+    /// Root of the memory tree of the initial state (registers, pc = entry, image; salts 0),
+    /// where the first segment of a multi-segment proof starts (docs/continuations.md).
+    pub initial_root: [u32; 8],
 }
 
 impl VerifyingKey {
@@ -99,6 +105,43 @@ impl ReceiptProof {
     }
 }
 
+/// One segment of a multi-segment proof: its proof and the memory-tree roots it goes between.
+#[derive(Serialize, Deserialize)]
+pub struct SegmentProof {
+    /// Root of the memory tree before the segment (canonical field values).
+    pub root_in: [u32; 8],
+    /// Root after the segment.
+    pub root_out: [u32; 8],
+    pub proof: ReceiptProof,
+}
+
+/// The proof of a receipt: the whole execution in one proof, or one proof per segment.
+#[derive(Serialize, Deserialize)]
+pub enum Proofs {
+    /// The whole execution, from the program's initial image to HALT.
+    Whole(ReceiptProof),
+    /// Consecutive segments, chained by memory-tree roots, the last one halting.
+    Segments(Vec<SegmentProof>),
+}
+
+impl Proofs {
+    /// Whether every proof is zero-knowledge.
+    pub fn is_zk(&self) -> bool {
+        match self {
+            Proofs::Whole(p) => p.is_zk(),
+            Proofs::Segments(s) => !s.is_empty() && s.iter().all(|s| s.proof.is_zk()),
+        }
+    }
+
+    /// Number of segments (1 for a whole-execution proof).
+    pub fn segments(&self) -> usize {
+        match self {
+            Proofs::Whole(_) => 1,
+            Proofs::Segments(s) => s.len(),
+        }
+    }
+}
+
 /// A claim about a program's execution, with its proof.
 #[derive(Serialize, Deserialize)]
 pub struct Receipt {
@@ -111,7 +154,7 @@ pub struct Receipt {
     pub exit_code: u32,
     /// The verifying key whose hash is `program_id`.
     pub vk: VerifyingKey,
-    pub proof: ReceiptProof,
+    pub proof: Proofs,
 }
 
 impl Receipt {

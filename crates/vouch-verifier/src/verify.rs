@@ -7,7 +7,7 @@ use vouch_stark::batch::{verify_batch, StarkGenericConfig};
 use vouch_stark::keys::verifier_common;
 use vouch_stark::{plain_config, zk_keygen_config, PARAMS};
 
-use crate::receipt::{ProgramId, Receipt, ReceiptProof, RECEIPT_VERSION};
+use crate::receipt::{ProgramId, Proofs, Receipt, ReceiptProof, MAX_SEGMENTS, RECEIPT_VERSION};
 
 /// Why a receipt was rejected. Each is one line.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,17 @@ pub enum VerifyError {
     BadShape(String),
     #[error("the proof does not verify against the claimed journal and exit code: {0}")]
     InvalidProof(String),
+    #[error(
+        "segment {segment} of {segments} does not start where the previous one ended \
+         (a segment is missing, repeated, out of order or from another run)"
+    )]
+    BrokenChain { segment: usize, segments: usize },
+    #[error("segment {segment} of {segments} does not verify: {why}")]
+    InvalidSegment {
+        segment: usize,
+        segments: usize,
+        why: String,
+    },
 }
 
 /// Largest log2 table height a verifier accepts (the largest segment, 2^22 cycles, fits).
@@ -59,26 +70,102 @@ impl Receipt {
                 "table heights 2^{rom} and 2^{image} are out of range"
             )));
         }
-        let machine = Machine::for_verifier(1 << rom, 1 << image, false);
+        let digest: [u8; 32] = Sha256::digest(&self.journal).into();
+        match &self.proof {
+            Proofs::Whole(proof) => {
+                let statement = SegmentStatement {
+                    start_pc: self.vk.entry,
+                    end_pc: 0,
+                    end_clk: 0,
+                    halted: true,
+                    first_segment: true,
+                    exit_code: self.exit_code,
+                    journal_digest: digest,
+                    paged: false,
+                    root_in: [0; 8],
+                    root_out: [0; 8],
+                };
+                self.check_one(proof, &statement, false)
+            }
+            Proofs::Segments(segments) => {
+                if segments.is_empty() || segments.len() > MAX_SEGMENTS {
+                    return Err(VerifyError::BadShape(format!(
+                        "{} segments",
+                        segments.len()
+                    )));
+                }
+                // The chain: from the initial state, each segment starting where the previous
+                // one ended. Checked before any proof, so that a dropped, duplicated or
+                // reordered segment is named as such.
+                let mut root = self.vk.initial_root;
+                for (i, seg) in segments.iter().enumerate() {
+                    if seg.root_in != root {
+                        return Err(VerifyError::BrokenChain {
+                            segment: i,
+                            segments: segments.len(),
+                        });
+                    }
+                    root = seg.root_out;
+                }
+                let zk = segments[0].proof.is_zk();
+                for (i, seg) in segments.iter().enumerate() {
+                    if seg.proof.is_zk() != zk {
+                        return Err(VerifyError::BadShape("segments mix proof modes".into()));
+                    }
+                    let last = i + 1 == segments.len();
+                    let statement = SegmentStatement {
+                        start_pc: 0,
+                        end_pc: 0,
+                        end_clk: 0,
+                        halted: last,
+                        first_segment: false,
+                        exit_code: if last { self.exit_code } else { 0 },
+                        journal_digest: if last { digest } else { [0; 32] },
+                        paged: true,
+                        root_in: seg.root_in,
+                        root_out: seg.root_out,
+                    };
+                    self.check_one(&seg.proof, &statement, true)
+                        .map_err(|e| match e {
+                            VerifyError::InvalidProof(why) => VerifyError::InvalidSegment {
+                                segment: i,
+                                segments: segments.len(),
+                                why,
+                            },
+                            other => other,
+                        })?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Verify one STARK proof of `statement`, on the paged or unpaged machine.
+    fn check_one(
+        &self,
+        proof: &ReceiptProof,
+        statement: &SegmentStatement,
+        paged: bool,
+    ) -> Result<(), VerifyError> {
+        if statement
+            .root_in
+            .iter()
+            .chain(&statement.root_out)
+            .any(|&x| x >= KOALABEAR_P)
+        {
+            return Err(VerifyError::BadShape(
+                "a memory-tree root is not a field element".into(),
+            ));
+        }
+        let (rom, image) = (self.vk.rom_log_height, self.vk.image_log_height);
+        let machine = Machine::for_verifier(1 << rom, 1 << image, paged);
         let log_heights: Vec<usize> = machine
             .fixed_heights()
             .iter()
             .map(|h| h.map_or(MIN_LOG_HEIGHT, |h| h.trailing_zeros() as usize))
             .collect();
-        let statement = SegmentStatement {
-            start_pc: self.vk.entry,
-            end_pc: 0,
-            end_clk: 0,
-            halted: true,
-            first_segment: true,
-            exit_code: self.exit_code,
-            journal_digest: Sha256::digest(&self.journal).into(),
-            paged: false,
-            root_in: [0; 8],
-            root_out: [0; 8],
-        };
         let public_values = vec![statement.to_field_elements(); machine.airs().len()];
-        match &self.proof {
+        match proof {
             ReceiptProof::Zk(proof) => check!(
                 &zk_keygen_config(&PARAMS),
                 &machine,
@@ -98,6 +185,9 @@ impl Receipt {
         }
     }
 }
+
+/// The KoalaBear modulus: memory-tree roots are canonical field elements below it.
+const KOALABEAR_P: u32 = 0x7f00_0001;
 
 /// Verify `proof` under one configuration. A macro rather than a generic function: the
 /// Plonky3 bounds a generic version needs would repeat the whole configuration.

@@ -337,6 +337,7 @@ pub fn debug_rejection(
     tamper(&mut Tampering {
         traces: &mut st.traces,
         statement: &mut st.statement,
+        segment: 0,
     });
     let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
     vouch_machine::trace::rebalance(&machine, &tables, &mut st.traces, &pv);
