@@ -37,6 +37,10 @@ pub struct ProveArgs {
     /// segment, in memory that depends on this number only.
     #[arg(long, default_value_t = ProveOptions::default().segment_cycles)]
     segment_cycles: u32,
+    /// Segments to prove at the same time (each proof already uses every core; more jobs
+    /// need more memory).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
 }
 
 #[derive(Args)]
@@ -71,6 +75,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
         zk: !args.no_zk,
         cycle_limit: args.cycle_limit,
         segment_cycles: args.segment_cycles,
+        jobs: args.jobs,
     };
     let progress = ProgressDisplay::new(!args.json && std::io::stderr().is_terminal());
     let start = Instant::now();

@@ -124,9 +124,10 @@ macro_rules! entry {
 macro_rules! entry {
     ($path:path) => {
         const _: () = {
-            /// The C `main` the runtime's entry point calls.
-            #[unsafe(no_mangle)]
-            extern "C" fn main(_argc: i32, _argv: *const *const u8) -> i32 {
+            /// The C `main` the runtime's entry point calls (named otherwise here, so that
+            /// `$path` may be `main`).
+            #[unsafe(export_name = "main")]
+            extern "C" fn __vouch_c_main(_argc: i32, _argv: *const *const u8) -> i32 {
                 let main: fn() = $path;
                 main();
                 0

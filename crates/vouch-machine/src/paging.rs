@@ -81,7 +81,7 @@ fn first8(state: &[Val; WIDTH]) -> Digest {
 }
 
 /// One page of a segment: its contents and salts going in and out.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PageWitness {
     pub index: u32,
     pub salt_in: Digest,
@@ -96,7 +96,7 @@ pub struct PageWitness {
 
 /// A child of a Merkle node: its old and new hash, and whether it is on a touched path (then
 /// its hashes come from the chip below; otherwise they are a witness with old = new).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChildWitness {
     pub touched: bool,
     pub old: Digest,
@@ -104,7 +104,7 @@ pub struct ChildWitness {
 }
 
 /// One node on the union of the touched pages' paths, at `level` (1..=21) and `index`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NodeWitness {
     pub level: u32,
     pub index: u32,
@@ -115,7 +115,7 @@ pub struct NodeWitness {
 }
 
 /// What one segment's page and Merkle chips prove: the pages it touched and the tree update.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PagedWitness {
     pub root_in: Digest,
     pub root_out: Digest,

@@ -1,5 +1,6 @@
 //! Proving: a whole execution in one proof, or segment by segment (continuations).
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use vouch_executor::{
@@ -26,6 +27,9 @@ pub struct ProveOptions {
     /// segment, and the prover's memory depends on this number, not on the execution's
     /// length. At most 2^22.
     pub segment_cycles: u32,
+    /// Segments proven at once, each in its own thread (every proof already uses all cores;
+    /// more jobs trade memory for less idle time between segments).
+    pub jobs: usize,
 }
 
 impl Default for ProveOptions {
@@ -34,6 +38,7 @@ impl Default for ProveOptions {
             zk: true,
             cycle_limit: DEFAULT_CYCLE_LIMIT,
             segment_cycles: DEFAULT_SEGMENT_CYCLES,
+            jobs: 1,
         }
     }
 }
@@ -112,7 +117,7 @@ impl ProveStats {
 }
 
 /// A soundness test's change to the traces.
-type TamperFn<'t> = dyn Fn(&mut Tampering<'_>) + 't;
+type TamperFn<'t> = dyn Fn(&mut Tampering<'_>) + Sync + 't;
 
 /// What a soundness test may change before proving.
 #[doc(hidden)]
@@ -123,6 +128,42 @@ pub struct Tampering<'a> {
     pub statement: &'a mut vouch_machine::public::SegmentStatement,
     /// The segment being proven (0 for a whole-execution proof).
     pub segment: usize,
+}
+
+/// A progress callback (called from proving threads).
+type ProgressFn<'p> = dyn Fn(Progress) + Sync + 'p;
+
+/// The callback a job reports (phase, segment) to.
+fn report_fn<'a>(progress: &'a ProgressFn<'_>, base: Progress) -> impl Fn(Phase, usize) + 'a {
+    move |phase, segment| {
+        progress(Progress {
+            phase,
+            segment,
+            ..base
+        })
+    }
+}
+
+/// One segment's proving job: everything needed to prove it, and nothing shared, so that it
+/// can be serialized and proven elsewhere.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SegmentJob {
+    /// Position in the execution, from 0.
+    pub index: usize,
+    /// Segments in the execution.
+    pub segments: usize,
+    /// The execution record of the segment.
+    pub record: SegmentRecord,
+    /// The memory-tree update (for a segment of a multi-segment execution).
+    pub witness: Option<vouch_machine::paging::PagedWitness>,
+    /// Zero knowledge.
+    pub zk: bool,
+}
+
+/// One proven segment: the proof and, for a continuation segment, its roots.
+pub struct ProvenSegment {
+    pub roots: Option<([u32; 8], [u32; 8])>,
+    pub proof: ReceiptProof,
 }
 
 /// A receipt and how it was made.
@@ -141,7 +182,7 @@ impl ProvingKey {
         &self,
         input: &[u8],
         opts: &ProveOptions,
-        progress: &dyn Fn(Progress),
+        progress: &ProgressFn<'_>,
     ) -> Result<Proven, ProveError> {
         self.prove_inner(input, opts, progress, None)
     }
@@ -157,7 +198,7 @@ impl ProvingKey {
         input: &[u8],
         opts: &ProveOptions,
         rebalance: bool,
-        tamper: &dyn Fn(&mut Tampering<'_>),
+        tamper: &TamperFn<'_>,
     ) -> Result<Proven, ProveError> {
         self.prove_inner(input, opts, &|_| {}, Some((rebalance, tamper)))
     }
@@ -166,7 +207,7 @@ impl ProvingKey {
         &self,
         input: &[u8],
         opts: &ProveOptions,
-        progress: &dyn Fn(Progress),
+        progress: &ProgressFn<'_>,
         tamper: Option<(bool, &TamperFn<'_>)>,
     ) -> Result<Proven, ProveError> {
         if opts.segment_cycles == 0 || opts.segment_cycles as usize > MAX_SEGMENT_CYCLES {
@@ -182,23 +223,103 @@ impl ProvingKey {
         };
         progress(report);
         let t = Instant::now();
-        let dry = ExecOptions {
-            cycle_limit: opts.cycle_limit,
-            ..ExecOptions::default()
-        };
-        let cycles = Executor::new(&self.program, input.to_vec(), dry)
-            .run()?
-            .cycles;
-        let segments = cycles.div_ceil(u64::from(opts.segment_cycles)).max(1) as usize;
+        let (cycles, segments) = self.count_segments(input, opts)?;
         report.cycles = cycles;
         report.segments = segments;
-        let mut stats = ProveStats {
+        let stats = ProveStats {
             cycles,
             segments,
             execute: t.elapsed(),
             ..ProveStats::default()
         };
 
+        let paged = segments > 1;
+        let stats_cell = Mutex::new(stats);
+        let results: Mutex<Vec<(usize, ProvenSegment)>> = Mutex::new(Vec::new());
+        let workers = opts.jobs.max(1);
+        // The executor streams segment records; each becomes a self-contained job (the tree
+        // update is sequential and cheap), proven here or by one of `workers` threads. The
+        // channel holds at most `workers` jobs, so memory stays bounded by the segment size.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<SegmentJob>(workers);
+        let rx = Mutex::new(rx);
+        let failed: Mutex<Option<ProveError>> = Mutex::new(None);
+        let (rx, failed_ref, results_ref, stats_ref) = (&rx, &failed, &results, &stats_cell);
+        let exec = std::thread::scope(move |scope| -> Result<_, ProveError> {
+            let (failed, results, stats_cell) = (failed_ref, results_ref, stats_ref);
+            let mut handles = Vec::new();
+            if workers > 1 {
+                for _ in 0..workers {
+                    handles.push(scope.spawn(move || loop {
+                        let job = match rx.lock().map(|r| r.recv()) {
+                            Ok(Ok(job)) => job,
+                            _ => return,
+                        };
+                        let out =
+                            self.prove_job(&job, tamper, stats_cell, &report_fn(progress, report));
+                        match out {
+                            Ok(p) => results
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push((job.index, p)),
+                            Err(e) => {
+                                failed
+                                    .lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .get_or_insert(e);
+                            }
+                        }
+                    }));
+                }
+            }
+            let exec = self.segment_jobs(input, opts, segments, |job| {
+                let index = job.index;
+                if workers > 1 {
+                    tx.send(job)
+                        .map_err(|_| ProveError::Stark("segment workers stopped".into()))
+                } else {
+                    let p =
+                        self.prove_job(&job, tamper, stats_cell, &report_fn(progress, report))?;
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((index, p));
+                    Ok(())
+                }
+            });
+            drop(tx);
+            for h in handles {
+                let _ = h.join();
+            }
+            exec
+        });
+        if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        let exec = exec?;
+        let stats = stats_cell.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        results.sort_by_key(|r| r.0);
+        let receipt = self.assemble(&exec, results.into_iter().map(|r| r.1).collect(), paged)?;
+        Ok(Proven {
+            receipt,
+            stats,
+            stdout: exec.stdout,
+            stderr: exec.stderr,
+        })
+    }
+
+    /// Execute `input` (with the recording the prover needs) and hand each segment's proving
+    /// job to `sink` as soon as it is complete. For a multi-segment execution (`segments > 1`,
+    /// from [`ProvingKey::count_segments`]) the jobs carry their memory-tree updates; the
+    /// tree update is sequential and cheap, proving the jobs is not and can happen anywhere,
+    /// in any order.
+    pub fn segment_jobs(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+        segments: usize,
+        mut sink: impl FnMut(SegmentJob) -> Result<(), ProveError>,
+    ) -> Result<vouch_executor::Execution, ProveError> {
         let paged = segments > 1;
         let exec_opts = ExecOptions {
             cycle_limit: opts.cycle_limit,
@@ -211,67 +332,126 @@ impl ProvingKey {
             ..ExecOptions::default()
         };
         let mut tree = paged.then(|| self.initial_tree());
-        let mut proofs: Vec<SegmentProof> = Vec::new();
-        let mut whole: Option<ReceiptProof> = None;
         // Salts of the pages written out: random, so that the roots hide memory contents.
         let mut salts = vouch_stark::SecretRng::from_os();
-        let exec = Executor::new(&self.program, input.to_vec(), exec_opts).run_with_segments(
+        Executor::new(&self.program, input.to_vec(), exec_opts).run_with_segments(
             |record: SegmentRecord| -> Result<(), ProveError> {
+                let witness = tree
+                    .as_mut()
+                    .map(|tree| tree.update(page_updates(&record), || salts.field_elements()));
                 let index = record.index as usize;
-                report.segment = index;
-                report.phase = Phase::Trace;
-                progress(report);
-                let t = Instant::now();
-                let witness = match &mut tree {
-                    Some(tree) => {
-                        Some(tree.update(page_updates(&record), || salts.field_elements()))
-                    }
-                    None => None,
-                };
-                let digest = record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
-                let mut traces = generate(
-                    &self.program,
-                    &self.tables,
-                    &record,
-                    digest,
-                    witness.as_ref(),
-                )?;
-                drop(record);
-                stats.trace += t.elapsed();
-                report.phase = Phase::Prove;
-                progress(report);
-                let t = Instant::now();
-                let proof =
-                    self.prove_traces(&mut traces, paged, opts.zk, index, tamper, &mut stats)?;
-                stats.prove += t.elapsed();
-                match &witness {
-                    Some(w) => proofs.push(SegmentProof {
-                        root_in: canonical(&w.root_in),
-                        root_out: canonical(&w.root_out),
-                        proof,
-                    }),
-                    None => whole = Some(proof),
-                }
-                Ok(())
+                sink(SegmentJob {
+                    index,
+                    segments,
+                    record,
+                    witness,
+                    zk: opts.zk,
+                })
             },
-        )?;
-        let proof = match whole {
-            Some(p) => Proofs::Whole(p),
-            None => Proofs::Segments(proofs),
+        )
+    }
+
+    /// The number of cycles and segments of an execution (a quick run without recording).
+    pub fn count_segments(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+    ) -> Result<(u64, usize), ProveError> {
+        let dry = ExecOptions {
+            cycle_limit: opts.cycle_limit,
+            ..ExecOptions::default()
         };
-        let receipt = Receipt {
+        let cycles = Executor::new(&self.program, input.to_vec(), dry)
+            .run()?
+            .cycles;
+        Ok((
+            cycles,
+            cycles.div_ceil(u64::from(opts.segment_cycles)).max(1) as usize,
+        ))
+    }
+
+    /// The receipt of an execution from its proven segments, in order.
+    pub fn assemble(
+        &self,
+        exec: &vouch_executor::Execution,
+        proven: Vec<ProvenSegment>,
+        paged: bool,
+    ) -> Result<Receipt, ProveError> {
+        let proof = if paged {
+            let mut segments = Vec::with_capacity(proven.len());
+            for p in proven {
+                let (root_in, root_out) = p
+                    .roots
+                    .ok_or_else(|| ProveError::Stark("a segment without roots".into()))?;
+                segments.push(SegmentProof {
+                    root_in,
+                    root_out,
+                    proof: p.proof,
+                });
+            }
+            Proofs::Segments(segments)
+        } else {
+            let [p]: [ProvenSegment; 1] = proven
+                .try_into()
+                .map_err(|_| ProveError::Stark("a whole proof must be one segment".into()))?;
+            Proofs::Whole(p.proof)
+        };
+        Ok(Receipt {
             version: RECEIPT_VERSION,
             program_id: self.program_id(),
-            journal: exec.journal,
+            journal: exec.journal.clone(),
             exit_code: exec.exit_code,
             vk: self.verifying_key().clone(),
             proof,
-        };
-        Ok(Proven {
-            receipt,
-            stats,
-            stdout: exec.stdout,
-            stderr: exec.stderr,
+        })
+    }
+}
+
+impl ProvingKey {
+    /// Prove one segment: build its traces and prove them.
+    pub fn prove_segment(&self, job: &SegmentJob) -> Result<ProvenSegment, ProveError> {
+        let stats = Mutex::new(ProveStats::default());
+        self.prove_job(job, None, &stats, &|_, _| {})
+    }
+
+    fn prove_job(
+        &self,
+        job: &SegmentJob,
+        tamper: Option<(bool, &TamperFn<'_>)>,
+        stats: &Mutex<ProveStats>,
+        progress: &dyn Fn(Phase, usize),
+    ) -> Result<ProvenSegment, ProveError> {
+        let paged = job.witness.is_some();
+        progress(Phase::Trace, job.index);
+        let t = Instant::now();
+        let record = &job.record;
+        let digest = record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
+        let mut traces = generate(
+            &self.program,
+            &self.tables,
+            record,
+            digest,
+            job.witness.as_ref(),
+        )?;
+        let trace_time = t.elapsed();
+        progress(Phase::Prove, job.index);
+        let t = Instant::now();
+        let mut local = ProveStats::default();
+        let proof = self.prove_traces(&mut traces, paged, job.zk, job.index, tamper, &mut local)?;
+        if let Ok(mut s) = stats.lock() {
+            s.trace += trace_time;
+            s.prove += t.elapsed();
+            let rows = |t: &[TableStats]| t.iter().map(|t| t.rows).sum::<usize>();
+            if rows(&local.tables) >= rows(&s.tables) {
+                s.tables = local.tables;
+            }
+        }
+        Ok(ProvenSegment {
+            roots: job
+                .witness
+                .as_ref()
+                .map(|w| (canonical(&w.root_in), canonical(&w.root_out))),
+            proof,
         })
     }
 

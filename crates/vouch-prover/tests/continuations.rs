@@ -207,3 +207,50 @@ fn a_tampered_page_in_is_rejected() {
 }
 
 use vouch_stark::field::PrimeCharacteristicRing;
+
+#[test]
+fn segments_proven_in_parallel_verify() {
+    let pk = key(&program(1500, 1));
+    let opts = ProveOptions {
+        jobs: 2,
+        ..opts(false)
+    };
+    let r = pk
+        .prove(&[], &opts, &|_| {})
+        .expect("parallel segments")
+        .receipt;
+    assert!(r.proof.segments() > 2);
+    r.verify(pk.program_id()).unwrap();
+}
+
+#[test]
+fn segment_jobs_are_self_contained_values() {
+    // Cut the execution into jobs, send each through bytes (as to another machine), prove
+    // them in reverse order, and assemble: the receipt verifies.
+    let pk = key(&program(1500, 1));
+    let opts = opts(false);
+    let (_, segments) = pk.count_segments(&[], &opts).unwrap();
+    assert!(segments > 2);
+    let mut wire: Vec<Vec<u8>> = Vec::new();
+    let exec = pk
+        .segment_jobs(&[], &opts, segments, |job| {
+            wire.push(bincode::serde::encode_to_vec(&job, bincode::config::standard()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+    let mut proven: Vec<(usize, vouch_prover::ProvenSegment)> = wire
+        .iter()
+        .rev()
+        .map(|bytes| {
+            let (job, _): (vouch_prover::SegmentJob, usize) =
+                bincode::serde::decode_from_slice(bytes, bincode::config::standard()).unwrap();
+            (job.index, pk.prove_segment(&job).unwrap())
+        })
+        .collect();
+    proven.sort_by_key(|p| p.0);
+    let receipt = pk
+        .assemble(&exec, proven.into_iter().map(|p| p.1).collect(), true)
+        .unwrap();
+    assert_eq!(receipt.proof.segments(), segments);
+    reencode(&receipt).verify(pk.program_id()).unwrap();
+}

@@ -224,7 +224,11 @@ fn branch_row<'a>(
     row_mut::<BranchCols<Val>>(tr, i)
 }
 
-fn rejected(what: &str, reason: Reason<'_>, tamper: &dyn Fn(&mut vouch_prover::Tampering<'_>)) {
+fn rejected(
+    what: &str,
+    reason: Reason<'_>,
+    tamper: &(dyn Fn(&mut vouch_prover::Tampering<'_>) + Sync),
+) {
     assert_rejected_because(&program(), &[], what, reason, tamper);
 }
 

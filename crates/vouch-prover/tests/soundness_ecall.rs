@@ -148,7 +148,7 @@ fn ecall_row<'a>(
     row_mut::<EcallCols<Val>>(tr, i)
 }
 
-fn rejected(what: &str, reason: Reason<'_>, tamper: &dyn Fn(&mut Tampering<'_>)) {
+fn rejected(what: &str, reason: Reason<'_>, tamper: &(dyn Fn(&mut Tampering<'_>) + Sync)) {
     assert_rejected_because(&program(WRITE).0, &INPUT, what, reason, tamper);
 }
 

@@ -179,7 +179,7 @@ fn is_hint_jalr(r: &JumpCols<Val>) -> bool {
     r.is_jalr == Val::ONE && r.rs1 == f(u32::from(A0))
 }
 
-fn rejected(what: &str, reason: Reason<'_>, tamper: &dyn Fn(&mut Tampering<'_>)) {
+fn rejected(what: &str, reason: Reason<'_>, tamper: &(dyn Fn(&mut Tampering<'_>) + Sync)) {
     assert_rejected_because(&program().0, &input(), what, reason, tamper);
 }
 

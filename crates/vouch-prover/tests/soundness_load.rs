@@ -268,7 +268,12 @@ fn constraints(idx: &[usize]) -> Reason<'_> {
 
 /// Assert that `tamper` makes the proof of the negative program fail, and that the debug
 /// check names `reason` (so the tampering isolates what it tests).
-fn rejected(neg: &Neg, what: &str, reason: Reason<'_>, tamper: &dyn Fn(&mut Tampering<'_>)) {
+fn rejected(
+    neg: &Neg,
+    what: &str,
+    reason: Reason<'_>,
+    tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
+) {
     assert_rejected_because(&neg.elf, &[], what, reason, tamper);
 }
 

@@ -85,7 +85,7 @@ fn upper_row<'a>(t: &'a mut Tampering<'_>, rd: u8) -> &'a mut UpperCols<Val> {
     row_mut::<UpperCols<Val>>(tr, i)
 }
 
-fn rejected(what: &str, reason: Reason<'_>, tamper: &dyn Fn(&mut Tampering<'_>)) {
+fn rejected(what: &str, reason: Reason<'_>, tamper: &(dyn Fn(&mut Tampering<'_>) + Sync)) {
     assert_rejected_because(&program(), &[], what, reason, tamper);
 }
 

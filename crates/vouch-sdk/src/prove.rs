@@ -68,7 +68,7 @@ impl Prover {
         &self,
         program: &Program,
         input: impl AsRef<[u8]>,
-        progress: &dyn Fn(Progress),
+        progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<ProveInfo, Error> {
         if !self.random {
             // The prover's own run answers RANDOM_WORD; a first run that refuses it shows that

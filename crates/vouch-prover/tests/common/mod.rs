@@ -29,7 +29,7 @@ pub fn prove(pk: &ProvingKey, input: &[u8]) -> Receipt {
 pub fn verify_tampered(
     pk: &ProvingKey,
     input: &[u8],
-    tamper: &dyn Fn(&mut Tampering<'_>),
+    tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) -> Result<(), VerifyError> {
     let opts = ProveOptions {
         zk: false,
@@ -46,7 +46,7 @@ pub fn assert_rejected(
     pk: &ProvingKey,
     input: &[u8],
     what: &str,
-    tamper: &dyn Fn(&mut Tampering<'_>),
+    tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) {
     match verify_tampered(pk, input, tamper) {
         Err(VerifyError::InvalidProof(_)) => {}
@@ -317,7 +317,7 @@ pub fn set_last_limbs(trace: &mut RowMajorMatrix<Val>, addr: u32, limbs: [Val; 4
 pub fn debug_rejection(
     elf: &[u8],
     input: &[u8],
-    tamper: &dyn Fn(&mut Tampering<'_>),
+    tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) -> Option<String> {
     use std::sync::Arc;
     let program = Program::from_elf(elf).expect("test ELF loads");
@@ -631,7 +631,7 @@ pub fn assert_rejected_because(
     input: &[u8],
     what: &str,
     reason: Reason<'_>,
-    tamper: &dyn Fn(&mut Tampering<'_>),
+    tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) {
     let msg = debug_rejection(elf, input, tamper)
         .unwrap_or_else(|| panic!("{what}: the debug check accepts the tampered trace"));
