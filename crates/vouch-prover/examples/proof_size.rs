@@ -1,43 +1,41 @@
 //! Break a receipt's size down by part: `proof_size <receipt>`.
 
-fn main() {
-    let bytes = std::fs::read(std::env::args().nth(1).expect("receipt path")).expect("read");
-    let r = vouch_verifier::Receipt::from_bytes(&bytes).expect("decode");
-    let cfg = bincode::config::standard();
-    let enc = |x: &dyn Fn() -> Vec<u8>| x().len();
-    match &r.proof {
-        vouch_verifier::ReceiptProof::Zk(p) => {
-            println!("total {}", bytes.len());
-            println!(
-                "commitments {}",
-                enc(&|| bincode::serde::encode_to_vec(&p.commitments, cfg).unwrap())
-            );
-            println!(
-                "opened_values {}",
-                enc(&|| bincode::serde::encode_to_vec(&p.opened_values, cfg).unwrap())
-            );
-            println!(
-                "opening_proof {}",
-                enc(&|| bincode::serde::encode_to_vec(&p.opening_proof, cfg).unwrap())
-            );
-            println!(
-                "  part0 (random opened) {}",
-                enc(&|| bincode::serde::encode_to_vec(&p.opening_proof.0, cfg).unwrap())
-            );
-            let f = &p.opening_proof.1;
-            println!(
-                "  fri {}",
-                enc(&|| bincode::serde::encode_to_vec(f, cfg).unwrap())
-            );
-            println!(
-                "    input_openings {}",
-                enc(&|| bincode::serde::encode_to_vec(&f.input_openings, cfg).unwrap())
-            );
-            println!(
-                "    commit_phase_openings {}",
-                enc(&|| bincode::serde::encode_to_vec(&f.commit_phase_openings, cfg).unwrap())
-            );
+use vouch_verifier::{Proofs, ReceiptProof};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args().nth(1).ok_or("usage: proof_size <receipt>")?;
+    let bytes = std::fs::read(path)?;
+    let receipt = vouch_verifier::Receipt::from_bytes(&bytes)?;
+    println!("total {}", bytes.len());
+    match &receipt.proof {
+        Proofs::Whole(proof) => breakdown(proof)?,
+        Proofs::Segments(segments) => {
+            for (i, segment) in segments.iter().enumerate() {
+                println!("segment {i}");
+                breakdown(&segment.proof)?;
+            }
         }
-        vouch_verifier::ReceiptProof::Plain(_) => println!("plain"),
     }
+    Ok(())
+}
+
+fn breakdown(proof: &ReceiptProof) -> Result<(), bincode::error::EncodeError> {
+    let ReceiptProof::Zk(p) = proof else {
+        println!("  plain (not zero-knowledge)");
+        return Ok(());
+    };
+    let f = &p.opening_proof.1;
+    println!("  commitments {}", size(&p.commitments)?);
+    println!("  opened_values {}", size(&p.opened_values)?);
+    println!("  opening_proof {}", size(&p.opening_proof)?);
+    println!("    random codewords opened {}", size(&p.opening_proof.0)?);
+    println!("    fri {}", size(f)?);
+    println!("      input_openings {}", size(&f.input_openings)?);
+    println!("      commit_phase_openings {}", size(&f.commit_phase_openings)?);
+    Ok(())
+}
+
+/// The encoded size of a serde value.
+fn size(value: &impl serde::Serialize) -> Result<usize, bincode::error::EncodeError> {
+    Ok(bincode::serde::encode_to_vec(value, bincode::config::standard())?.len())
 }
