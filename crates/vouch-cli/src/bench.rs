@@ -20,9 +20,20 @@ pub struct BenchArgs {
     /// Which proof modes to measure.
     #[arg(long, value_parser = ["on", "off", "both"], default_value = "both")]
     zk: String,
-    /// Also prove Fibonacci at 2^22 cycles (needs ~24 GiB with zero knowledge).
+    /// Also prove long Fibonacci runs, 2^22 and 2^24 cycles (4 and 16 segments of the default
+    /// size; about 3 and 12 minutes with zero knowledge on two cores).
     #[arg(long)]
     large: bool,
+    /// Prove Fibonacci at about 2^K cycles instead of the default sizes (repeatable), e.g.
+    /// `--fib 26` for a 64-segment run.
+    #[arg(long = "fib", value_name = "K", value_parser = clap::value_parser!(u32).range(12..=30))]
+    fib: Vec<u32>,
+    /// Longest segment, in cycles (default: the prover's).
+    #[arg(long)]
+    segment_cycles: Option<u32>,
+    /// Segments proven at the same time.
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
     /// Print one JSON object per measurement instead of a table.
     #[arg(long)]
     json: bool,
@@ -34,6 +45,10 @@ pub struct BenchOneArgs {
     input_hex: String,
     #[arg(long)]
     no_zk: bool,
+    #[arg(long)]
+    segment_cycles: Option<u32>,
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
 }
 
 /// One workload: a name, a guest and its input.
@@ -53,26 +68,28 @@ fn fib_input(log_cycles: u32) -> Result<Vec<u8>, Failure> {
 pub fn bench(args: BenchArgs) -> Result<(), Failure> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut workloads = Vec::new();
-    let logs: &[u32] = if args.quick { &[16] } else { &[16, 18, 20] };
-    for &k in logs {
+    let mut logs: Vec<u32> = match (args.fib.is_empty(), args.quick) {
+        (false, _) => args.fib.clone(),
+        (true, true) => vec![16],
+        (true, false) => vec![16, 18, 20],
+    };
+    if args.large {
+        logs.extend([22, 24]);
+    }
+    for k in logs {
         workloads.push(Workload {
             name: format!("fibonacci 2^{k}"),
             guest: "fibonacci",
             input: fib_input(k)?,
         });
     }
-    if args.large {
+    if args.fib.is_empty() {
         workloads.push(Workload {
-            name: "fibonacci 2^22".into(),
-            guest: "fibonacci",
-            input: fib_input(22)?,
+            name: "sha256 1 KiB".into(),
+            guest: "sha256",
+            input: vec![0x5a; 1024],
         });
     }
-    workloads.push(Workload {
-        name: "sha256 1 KiB".into(),
-        guest: "sha256",
-        input: vec![0x5a; 1024],
-    });
     let modes: &[bool] = match args.zk.as_str() {
         "on" => &[true],
         "off" => &[false],
@@ -92,10 +109,11 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             }
         );
         println!(
-            "{:<16} {:>3} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10}",
+            "{:<16} {:>3} {:>10} {:>4} {:>9} {:>10} {:>9} {:>9} {:>9} {:>10}",
             "workload",
             "zk",
             "cycles",
+            "segs",
             "prove s",
             "cycles/s",
             "peak RSS",
@@ -120,6 +138,10 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             if !zk {
                 cmd.arg("--no-zk");
             }
+            if let Some(cycles) = args.segment_cycles {
+                cmd.arg("--segment-cycles").arg(cycles.to_string());
+            }
+            cmd.arg("--jobs").arg(args.jobs.to_string());
             let out = cmd
                 .output()
                 .map_err(|e| Failure(format!("cannot run {}: {e}", exe.display())))?;
@@ -141,10 +163,11 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             }
             let f = |k: &str| v[k].as_f64().unwrap_or(0.0);
             println!(
-                "{:<16} {:>3} {:>9} {:>9.2} {:>10.0} {:>7.2} G {:>6} KiB {:>6.1} ms {:>10.0}",
+                "{:<16} {:>3} {:>10} {:>4} {:>9.2} {:>10.0} {:>7.2} G {:>6} KiB {:>6.1} ms {:>10.0}",
                 w.name,
                 if zk { "on" } else { "off" },
                 f("cycles"),
+                f("segments"),
                 f("prove_seconds"),
                 f("cycles") / f("prove_seconds").max(1e-9),
                 f("peak_rss_bytes") / (1u64 << 30) as f64,
@@ -162,10 +185,14 @@ pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
     let program = Program::load(&args.elf)?;
     let input = hex::decode(&args.input_hex)?;
     program.program_id()?; // key generation is not part of proving time
+    let defaults = ProveOptions::default();
     let opts = ProveOptions {
         zk: !args.no_zk,
-        ..Default::default()
+        segment_cycles: args.segment_cycles.unwrap_or(defaults.segment_cycles),
+        jobs: args.jobs,
+        ..defaults
     };
+    let segment_cycles = opts.segment_cycles;
     let start = Instant::now();
     let info = Prover::with_options(opts).prove_with_progress(&program, &input, &|_| {})?;
     let prove = start.elapsed();
@@ -181,6 +208,8 @@ pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
     verify_ms.sort_by(f64::total_cmp);
     let obj = serde_json::json!({
         "cycles": info.stats.cycles,
+        "segments": info.stats.segments,
+        "segment_cycles": segment_cycles,
         "zk": !args.no_zk,
         "prove_seconds": prove.as_secs_f64(),
         "execute_seconds": info.stats.execute.as_secs_f64(),

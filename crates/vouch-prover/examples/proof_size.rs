@@ -3,7 +3,9 @@
 use vouch_verifier::{Proofs, ReceiptProof};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: proof_size <receipt>")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: proof_size <receipt>")?;
     let bytes = std::fs::read(path)?;
     let receipt = vouch_verifier::Receipt::from_bytes(&bytes)?;
     println!("total {}", bytes.len());
@@ -31,7 +33,10 @@ fn breakdown(proof: &ReceiptProof) -> Result<(), bincode::error::EncodeError> {
     println!("    random codewords opened {}", size(&p.opening_proof.0)?);
     println!("    fri {}", size(f)?);
     println!("      input_openings {}", size(&f.input_openings)?);
-    println!("      commit_phase_openings {}", size(&f.commit_phase_openings)?);
+    println!(
+        "      commit_phase_openings {}",
+        size(&f.commit_phase_openings)?
+    );
     Ok(())
 }
 

@@ -117,6 +117,9 @@ pub struct SegmentProof {
 
 /// The proof of a receipt: the whole execution in one proof, or one proof per segment.
 #[derive(Serialize, Deserialize)]
+// A receipt holds one `Proofs`, built once and never moved in a loop: boxing the larger
+// variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Proofs {
     /// The whole execution, from the program's initial image to HALT.
     Whole(ReceiptProof),

@@ -107,7 +107,9 @@ impl Receipt {
                     }
                     root = seg.root_out;
                 }
-                let zk = segments[0].proof.is_zk();
+                // Every segment in the same mode as the receipt says (`is_zk` is true only when
+                // all are zero-knowledge).
+                let zk = self.proof.is_zk();
                 for (i, seg) in segments.iter().enumerate() {
                     if seg.proof.is_zk() != zk {
                         return Err(VerifyError::BadShape("segments mix proof modes".into()));
