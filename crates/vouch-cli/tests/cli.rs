@@ -1,4 +1,5 @@
-//! The `vouch` command end to end: `run` on real and broken programs, `new` + `build`.
+//! The `vouch` command end to end: `run` on real and broken programs, `new` + `build`,
+//! `prove` + `verify` with tampered receipts.
 //!
 //! Every failure must be one line on stderr, `error: <reason>`, with a non-zero exit status
 //! and no trace of a Rust panic in the host.
@@ -546,5 +547,96 @@ fn std_guest_panic_has_message_and_location() {
             "guest panicked: panicked at src/main.rs:",
             "the check failed: 1 != 2",
         ],
+    );
+}
+
+// ---- PROVE AND VERIFY: tampered receipts ----
+
+/// fib(n) mod 2^32 with fib(0) = 0, fib(1) = 1, natively.
+fn fib(n: u32) -> u32 {
+    let (mut a, mut b) = (0u32, 1u32);
+    for _ in 0..n {
+        (a, b) = (b, a.wrapping_add(b));
+    }
+    a
+}
+
+/// Issue 3's acceptance check: prove the Fibonacci example (n = 1000) with `vouch prove`,
+/// verify it, then flip bytes of the receipt's program id, journal, exit code and proof, and
+/// verify against another program: every one fails with one line and exit status 1.
+#[test]
+fn prove_verify_and_every_tampered_receipt_fails() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let receipt_path = tmp.path().join("fib.receipt");
+    let receipt_path = receipt_path.to_str().unwrap();
+    let input = hex::encode(1000u32.to_le_bytes());
+    let journal = fib(1000).to_le_bytes();
+
+    assert_success(&vouch(&[
+        "prove",
+        elf,
+        "--input-hex",
+        &input,
+        "-o",
+        receipt_path,
+    ]));
+    let out = vouch(&["verify", receipt_path, "--program", elf, "--json"]);
+    assert_success(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["journal_hex"], hex::encode(journal), "{json}");
+    assert_eq!(json["exit_code"], 0, "{json}");
+
+    let out = vouch(&["program-id", elf]);
+    assert_success(&out);
+    let id = hex::decode(stdout(&out).trim()).unwrap();
+    let out = vouch(&["verify", receipt_path, "--program-id", &hex::encode(&id)]);
+    assert_success(&out);
+
+    // The documented layout (docs/abi.md, receipt.rs): `VOUCHRCT`, version (u32 LE), then
+    // bincode: version (varint), program id (32 bytes), journal (varint length + bytes),
+    // exit code (varint), verifying key, proof. Check it before relying on the offsets.
+    let honest = std::fs::read(receipt_path).unwrap();
+    const ID: usize = 8 + 4 + 1;
+    const JOURNAL: usize = ID + 32 + 1;
+    const EXIT: usize = JOURNAL + 4;
+    assert_eq!(&honest[..8], b"VOUCHRCT");
+    assert_eq!(&honest[ID..ID + 32], &id[..]);
+    assert_eq!(honest[JOURNAL - 1], 4, "journal length");
+    assert_eq!(&honest[JOURNAL..EXIT], &journal);
+    assert_eq!(honest[EXIT], 0, "exit code");
+
+    let verify_tampered = |what: &str, at: usize, bytes: &[u8], needles: &[&str]| {
+        let mut tampered = honest.clone();
+        for (i, b) in bytes.iter().enumerate() {
+            tampered[at + i] ^= b;
+        }
+        let path = write_file(tmp.path(), "tampered.receipt", &tampered);
+        let line = assert_one_line_error(&vouch(&["verify", &path, "--program", elf]), needles);
+        eprintln!("{what} (byte {at}): {line}");
+    };
+    verify_tampered("program id", ID + 5, &[0x01], &["program"]);
+    verify_tampered("journal", JOURNAL, &[0x01], &["journal"]);
+    // Exit code 0 -> 1 (a varint below 251 is one byte).
+    verify_tampered("exit code", EXIT, &[0x01], &["exit code"]);
+    // Bytes all over the verifying key and the proof.
+    let len = honest.len();
+    for at in [
+        EXIT + 1,
+        EXIT + 40,
+        len / 4,
+        len / 2,
+        3 * len / 4,
+        len - 9,
+        len - 1,
+    ] {
+        verify_tampered("key or proof", at, &[0x10], &[]);
+    }
+
+    // The honest receipt against another program.
+    let other = panic_elf().to_str().unwrap();
+    assert_one_line_error(
+        &vouch(&["verify", receipt_path, "--program", other]),
+        &["not the expected"],
     );
 }
