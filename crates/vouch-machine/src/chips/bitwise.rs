@@ -23,13 +23,10 @@ use vouch_stark::air::{Air, BaseAir, WindowAccess};
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 
-use crate::bus::{
-    byte_op, lookup_program, receive_state, send_state, ProgramRow, BYTE_AND, BYTE_OR, BYTE_XOR,
-};
+use crate::bus::{byte_op, BYTE_AND, BYTE_OR, BYTE_XOR};
 use crate::columns::Word;
-use crate::gadgets::memory::{
-    eval_read, eval_write, timestamp, ReadCols, WriteCols, SLOT_RD, SLOT_RS1, SLOT_RS2,
-};
+use crate::gadgets::memory::{ReadCols, WriteCols};
+use crate::gadgets::register_op::register_op;
 use crate::impl_columns;
 use crate::MachineBuilder;
 
@@ -140,70 +137,8 @@ impl<AB: MachineBuilder> Air<AB> for BitwiseChip {
             );
         }
 
-        // Registers: read rs1 (slot 0), rs2 (slot 1, register table), write rd (slot 3).
-        let clk = e(row.clk);
-        eval_read(
-            b,
-            e(row.rs1),
-            row.a.map(e),
-            timestamp(clk.clone(), SLOT_RS1),
-            &row.rs1_read,
-            real.clone(),
-        );
-        if self.imm {
-            // No rs2 read: its columns are unused and pinned to zero.
-            b.assert_zero(row.rs2);
-            b.assert_zero(row.rs2_read.prev_ts);
-            b.assert_zero(row.rs2_read.diff_lo);
-            b.assert_zero(row.rs2_read.diff_hi);
-        } else {
-            eval_read(
-                b,
-                e(row.rs2),
-                row.b.map(e),
-                timestamp(clk.clone(), SLOT_RS2),
-                &row.rs2_read,
-                real.clone(),
-            );
-        }
-        eval_write(
-            b,
-            e(row.rd),
-            row.res.map(e),
-            timestamp(clk.clone(), SLOT_RD),
-            &row.rd_write,
-            real.clone(),
-        );
-
-        // The instruction and the next state. In the immediate table `b` is the ROM's
-        // immediate (rs2 = 0); in the register table the ROM's immediate is 0.
-        let (rs2, imm) = if self.imm {
-            (AB::Expr::ZERO, row.b.map(e))
-        } else {
-            (
-                e(row.rs2),
-                [
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                ],
-            )
-        };
-        lookup_program(
-            b,
-            ProgramRow {
-                pc: e(row.pc),
-                opcode,
-                rd: e(row.rd),
-                rs1: e(row.rs1),
-                rs2,
-                imm,
-            },
-            real.clone(),
-        );
-        receive_state(b, e(row.pc), clk.clone(), real.clone());
-        send_state(b, e(row.pc) + c(4), clk + c(1), real);
+        // Registers, the ROM lookup and the next state.
+        register_op!(row).eval(b, self.imm, opcode, real);
     }
 }
 
@@ -220,14 +155,10 @@ mod trace {
     use vouch_stark::Val;
 
     use super::{BitwiseChip, BitwiseCols, BYTE_OPS};
-    use crate::gadgets::memory::{SLOT_RD, SLOT_RS1, SLOT_RS2};
+    use crate::gadgets::register_op::populate_register_accesses;
     use crate::gadgets::word::word_to_field;
     use crate::machine::padded_height;
     use crate::trace::{zero_matrix, InstrEvent, LookupCounts, TraceError};
-
-    fn ts(clk: u32, slot: u32) -> u32 {
-        4 * clk + slot
-    }
 
     /// The bitwise table for `events`.
     pub fn generate_trace(
@@ -284,18 +215,16 @@ mod trace {
         row.a = word_to_field(a);
         row.b = word_to_field(b);
         row.res = word_to_field(step.rd_val);
-
-        counts.program(step.pc);
         for (x, y) in a.to_le_bytes().into_iter().zip(b.to_le_bytes()) {
             counts.byte_op(BYTE_OPS[which], u32::from(x), u32::from(y));
         }
-        row.rs1_read
-            .populate(step.rs1_prev_ts, ts(clk, SLOT_RS1), counts);
-        if !chip.imm {
-            row.rs2_read
-                .populate(step.rs2_prev_ts, ts(clk, SLOT_RS2), counts);
-        }
-        row.rd_write
-            .populate(step.rd_prev_ts, step.rd_prev_val, ts(clk, SLOT_RD), counts);
+        populate_register_accesses(
+            ev,
+            chip.imm,
+            &mut row.rs1_read,
+            &mut row.rs2_read,
+            &mut row.rd_write,
+            counts,
+        );
     }
 }

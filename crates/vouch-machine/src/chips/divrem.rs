@@ -80,13 +80,10 @@ use vouch_stark::air::{Air, BaseAir, WindowAccess};
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 
-use crate::bus::{
-    byte_pair, bytes_checked, lookup_program, range16, receive_state, send_state, ProgramRow,
-};
+use crate::bus::{byte_pair, bytes_checked, range16};
 use crate::columns::Word;
-use crate::gadgets::memory::{
-    eval_read, eval_write, timestamp, ReadCols, WriteCols, SLOT_RD, SLOT_RS1, SLOT_RS2,
-};
+use crate::gadgets::memory::{ReadCols, WriteCols};
+use crate::gadgets::register_op::register_op;
 use crate::impl_columns;
 use crate::MachineBuilder;
 
@@ -342,53 +339,8 @@ impl<AB: MachineBuilder> Air<AB> for DivRemChip {
             );
         }
 
-        // Registers.
-        let clk = e(row.clk);
-        eval_read(
-            b,
-            e(row.rs1),
-            row.a.map(e),
-            timestamp(clk.clone(), SLOT_RS1),
-            &row.rs1_read,
-            real.clone(),
-        );
-        eval_read(
-            b,
-            e(row.rs2),
-            row.b.map(e),
-            timestamp(clk.clone(), SLOT_RS2),
-            &row.rs2_read,
-            real.clone(),
-        );
-        eval_write(
-            b,
-            e(row.rd),
-            row.res.map(e),
-            timestamp(clk.clone(), SLOT_RD),
-            &row.rd_write,
-            real.clone(),
-        );
-
-        // The instruction and the next state.
-        lookup_program(
-            b,
-            ProgramRow {
-                pc: e(row.pc),
-                opcode,
-                rd: e(row.rd),
-                rs1: e(row.rs1),
-                rs2: e(row.rs2),
-                imm: [
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                    AB::Expr::ZERO,
-                ],
-            },
-            real.clone(),
-        );
-        receive_state(b, e(row.pc), clk.clone(), real.clone());
-        send_state(b, e(row.pc) + c(4), clk + c(1), real);
+        // Registers, the ROM lookup and the next state.
+        register_op!(row).eval(b, false, opcode, real);
     }
 }
 
@@ -405,14 +357,10 @@ mod trace {
     use vouch_stark::Val;
 
     use super::{DivRemChip, DivRemCols, LIMBS};
-    use crate::gadgets::memory::{SLOT_RD, SLOT_RS1, SLOT_RS2};
+    use crate::gadgets::register_op::populate_register_accesses;
     use crate::gadgets::word::word_to_field;
     use crate::machine::padded_height;
     use crate::trace::{zero_matrix, InstrEvent, LookupCounts, TraceError};
-
-    fn ts(clk: u32, slot: u32) -> u32 {
-        4 * clk + slot
-    }
 
     /// The division table for `events`.
     pub fn generate_trace(
@@ -569,8 +517,6 @@ mod trace {
         } else {
             None
         };
-
-        counts.program(step.pc);
         let qr: Vec<u32> = q
             .to_le_bytes()
             .iter()
@@ -594,12 +540,14 @@ mod trace {
         if let Some(gap) = gap {
             counts.bytes_checked(&gap.to_le_bytes().map(u32::from));
         }
-        row.rs1_read
-            .populate(step.rs1_prev_ts, ts(clk, SLOT_RS1), counts);
-        row.rs2_read
-            .populate(step.rs2_prev_ts, ts(clk, SLOT_RS2), counts);
-        row.rd_write
-            .populate(step.rd_prev_ts, step.rd_prev_val, ts(clk, SLOT_RD), counts);
+        populate_register_accesses(
+            ev,
+            false,
+            &mut row.rs1_read,
+            &mut row.rs2_read,
+            &mut row.rd_write,
+            counts,
+        );
     }
 
     #[cfg(test)]

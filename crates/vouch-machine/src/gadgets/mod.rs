@@ -2,4 +2,5 @@
 //! (`populate`, under the `trace` feature), documented as "Assumes … / Constrains …".
 
 pub mod memory;
+pub mod register_op;
 pub mod word;
