@@ -5,6 +5,7 @@ use vouch_machine::public::SegmentStatement;
 use vouch_machine::{Machine, MIN_LOG_HEIGHT};
 use vouch_stark::batch::{verify_batch, StarkGenericConfig};
 use vouch_stark::keys::verifier_common;
+use vouch_stark::par::*;
 use vouch_stark::{plain_config, zk_keygen_config, PARAMS};
 
 use crate::receipt::{ProgramId, Proofs, Receipt, ReceiptProof, MAX_SEGMENTS, RECEIPT_VERSION};
@@ -110,34 +111,40 @@ impl Receipt {
                 // Every segment in the same mode as the receipt says (`is_zk` is true only when
                 // all are zero-knowledge).
                 let zk = self.proof.is_zk();
-                for (i, seg) in segments.iter().enumerate() {
-                    if seg.proof.is_zk() != zk {
-                        return Err(VerifyError::BadShape("segments mix proof modes".into()));
-                    }
-                    let last = i + 1 == segments.len();
-                    let statement = SegmentStatement {
-                        start_pc: 0,
-                        end_pc: 0,
-                        end_clk: 0,
-                        halted: last,
-                        first_segment: false,
-                        exit_code: if last { self.exit_code } else { 0 },
-                        journal_digest: if last { digest } else { [0; 32] },
-                        paged: true,
-                        root_in: seg.root_in,
-                        root_out: seg.root_out,
-                    };
-                    self.check_one(&seg.proof, &statement, true)
-                        .map_err(|e| match e {
-                            VerifyError::InvalidProof(why) => VerifyError::InvalidSegment {
-                                segment: i,
-                                segments: segments.len(),
-                                why,
-                            },
-                            other => other,
-                        })?;
+                if segments.iter().any(|seg| seg.proof.is_zk() != zk) {
+                    return Err(VerifyError::BadShape("segments mix proof modes".into()));
                 }
-                Ok(())
+                // Segment proofs are independent: checked in parallel (when the `parallel`
+                // feature of vouch-stark is on), the first failing segment reported.
+                let results: Vec<Result<(), VerifyError>> = segments
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, seg)| {
+                        let last = i + 1 == segments.len();
+                        let statement = SegmentStatement {
+                            start_pc: 0,
+                            end_pc: 0,
+                            end_clk: 0,
+                            halted: last,
+                            first_segment: false,
+                            exit_code: if last { self.exit_code } else { 0 },
+                            journal_digest: if last { digest } else { [0; 32] },
+                            paged: true,
+                            root_in: seg.root_in,
+                            root_out: seg.root_out,
+                        };
+                        self.check_one(&seg.proof, &statement, true)
+                            .map_err(|e| match e {
+                                VerifyError::InvalidProof(why) => VerifyError::InvalidSegment {
+                                    segment: i,
+                                    segments: segments.len(),
+                                    why,
+                                },
+                                other => other,
+                            })
+                    })
+                    .collect();
+                results.into_iter().collect()
             }
         }
     }
