@@ -8,7 +8,9 @@
 /// A 32-bit value as four little-endian bytes.
 pub type Word<T> = [T; 4];
 
-/// Implement `Borrow<$cols<T>>` and `BorrowMut<$cols<T>>` for `[T]`, and `$cols::<T>::WIDTH`.
+/// Implement `Borrow<$cols<T>>` and `BorrowMut<$cols<T>>` for `[T]`, `$cols::<T>::WIDTH`, and
+/// `$cols::<usize>::indices()` (each column's index, for `main_next_row_columns`). The struct
+/// must be `Copy`.
 ///
 /// The struct must be `#[repr(C)]` and contain only fields of type `T` (directly, in arrays or
 /// in nested structs with the same property). Then it has the size and alignment of
@@ -19,6 +21,14 @@ macro_rules! impl_columns {
         impl<T> $cols<T> {
             /// Number of columns.
             pub const WIDTH: usize = ::core::mem::size_of::<$cols<u8>>();
+        }
+
+        impl $cols<usize> {
+            /// Every column's index: `indices().field` is the column of `field`.
+            pub fn indices() -> Self {
+                let idx: ::std::vec::Vec<usize> = (0..$cols::<usize>::WIDTH).collect();
+                *::core::borrow::Borrow::<$cols<usize>>::borrow(idx.as_slice())
+            }
         }
 
         impl<T> ::core::borrow::Borrow<$cols<T>> for [T] {

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use vouch_executor::{ExecOptions, Executor, Program};
 use vouch_isa::{alu, Opcode};
 use vouch_machine::chips::bitwise::BitwiseCols;
 use vouch_machine::chips::boundary::{self, BoundaryCols};
@@ -16,61 +15,6 @@ use vouch_stark::Val;
 use vouch_testkit::random::SplitMix64;
 use vouch_testkit::reg::*;
 use vouch_testkit::{Asm, Reg};
-
-/// An instruction under test: at `pc`, `op` of `a` and `b` (register value or immediate).
-struct Expect {
-    pc: u32,
-    op: Opcode,
-    a: u32,
-    b: u32,
-}
-
-/// Emit `op rd, rs1, operand` and remember what it must compute.
-#[allow(clippy::too_many_arguments)]
-fn emit(
-    p: &mut Asm,
-    ex: &mut Vec<Expect>,
-    op: Opcode,
-    rd: Reg,
-    rs1: Reg,
-    operand: i32,
-    a: u32,
-    b: u32,
-) {
-    ex.push(Expect {
-        pc: p.pc(),
-        op,
-        a,
-        b,
-    });
-    p.alu(op, rd, rs1, operand);
-}
-
-/// Run `elf` with recording on and check every instruction in `expects` against
-/// `vouch_isa::alu`.
-fn check_results(elf: &[u8], expects: &[Expect]) {
-    let program = Program::from_elf(elf).expect("test ELF loads");
-    let opts = ExecOptions {
-        record: true,
-        ..Default::default()
-    };
-    let exec = Executor::new(&program, Vec::new(), opts)
-        .run()
-        .expect("runs to HALT");
-    let [segment] = exec.segments.as_slice() else {
-        panic!("one segment expected")
-    };
-    for x in expects {
-        let step = segment
-            .steps
-            .iter()
-            .find(|s| s.pc == x.pc)
-            .expect("instruction executed");
-        assert_eq!(step.rs1_val, x.a, "operand of {:?} at {:#x}", x.op, x.pc);
-        let want = alu(x.op.alu_op().expect("ALU opcode"), x.a, x.b);
-        assert_eq!(step.rd_val, want, "{:?}({:#x}, {:#x})", x.op, x.a, x.b);
-    }
-}
 
 /// Every opcode on corner-case and seeded random operands.
 fn positive_program() -> (Vec<u8>, Vec<Expect>) {

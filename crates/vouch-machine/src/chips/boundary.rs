@@ -59,10 +59,9 @@ impl BaseAir<Val> for BoundaryChip {
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        // addr, is_real, diff_lo, diff_hi are read on the next row.
-        let c = BoundaryCols::<usize>::WIDTH;
-        let _ = c;
-        vec![0, 11, 13, 14]
+        // Read on the next row: the address step and the real-rows-first order.
+        let i = BoundaryCols::indices();
+        vec![i.addr, i.is_real, i.diff_lo, i.diff_hi]
     }
 }
 

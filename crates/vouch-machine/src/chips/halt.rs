@@ -58,7 +58,7 @@ impl BaseAir<Val> for HaltChip {
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        vec![0]
+        vec![HaltCols::indices().is_real]
     }
 }
 
@@ -66,7 +66,8 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
     fn eval(&self, b: &mut AB) {
         let main = b.main();
         let local: HaltCols<AB::Var> = *main.current_slice().borrow();
-        let next_is_real = main.next_slice()[0];
+        let next: &HaltCols<AB::Var> = main.next_slice().borrow();
+        let next_is_real = next.is_real;
         let pv = b.public_values().to_vec();
         let real: AB::Expr = local.is_real.into();
         let c = |x: u32| AB::Expr::from_u32(x);

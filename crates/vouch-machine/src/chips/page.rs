@@ -117,20 +117,13 @@ impl_columns!(PageCols);
 #[derive(Clone, Copy, Debug)]
 pub struct PageChip;
 
-/// Column indices of `PageCols`.
-fn index() -> PageCols<usize> {
-    let idx: Vec<usize> = (0..PageCols::<usize>::WIDTH).collect();
-    let cols: &PageCols<usize> = idx.as_slice().borrow();
-    *cols
-}
-
 impl BaseAir<Val> for PageChip {
     fn width(&self) -> usize {
         PageCols::<Val>::WIDTH
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        let i = index();
+        let i = PageCols::indices();
         let mut cols = vec![i.page, i.is_reg, i.is_word, i.addr];
         cols.extend(i.sponge_in.capacity);
         cols.extend(i.sponge_out.capacity);

@@ -59,7 +59,7 @@ impl BaseAir<Val> for SegmentChip {
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        vec![0]
+        vec![SegmentCols::indices().is_first]
     }
 }
 
@@ -67,7 +67,8 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
     fn eval(&self, b: &mut AB) {
         let main = b.main();
         let row: SegmentCols<AB::Var> = *main.current_slice().borrow();
-        let next_is_first = main.next_slice()[0];
+        let next: &SegmentCols<AB::Var> = main.next_slice().borrow();
+        let next_is_first = next.is_first;
         let c = |x: u32| AB::Expr::from_u32(x);
         b.when_first_row().assert_one(row.is_first);
         b.when_transition().assert_zero(next_is_first);

@@ -652,3 +652,58 @@ pub fn assert_rejected_because(
     );
     assert_rejected(&key(elf), input, what, tamper);
 }
+
+/// An instruction under test: at `pc`, `op` of `a` and `b` (register value or immediate).
+pub struct Expect {
+    pub pc: u32,
+    pub op: vouch_isa::Opcode,
+    pub a: u32,
+    pub b: u32,
+}
+
+/// Emit `op rd, rs1, operand` and remember what it must compute.
+#[allow(clippy::too_many_arguments)]
+pub fn emit(
+    p: &mut vouch_testkit::Asm,
+    ex: &mut Vec<Expect>,
+    op: vouch_isa::Opcode,
+    rd: vouch_testkit::Reg,
+    rs1: vouch_testkit::Reg,
+    operand: i32,
+    a: u32,
+    b: u32,
+) {
+    ex.push(Expect {
+        pc: p.pc(),
+        op,
+        a,
+        b,
+    });
+    p.alu(op, rd, rs1, operand);
+}
+
+/// Run `elf` with recording on and check every instruction in `expects` against
+/// `vouch_isa::alu`.
+pub fn check_results(elf: &[u8], expects: &[Expect]) {
+    let program = vouch_executor::Program::from_elf(elf).expect("test ELF loads");
+    let opts = vouch_executor::ExecOptions {
+        record: true,
+        ..Default::default()
+    };
+    let exec = vouch_executor::Executor::new(&program, Vec::new(), opts)
+        .run()
+        .expect("runs to HALT");
+    let [segment] = exec.segments.as_slice() else {
+        panic!("one segment expected")
+    };
+    for x in expects {
+        let step = segment
+            .steps
+            .iter()
+            .find(|s| s.pc == x.pc)
+            .expect("instruction executed");
+        assert_eq!(step.rs1_val, x.a, "operand of {:?} at {:#x}", x.op, x.pc);
+        let want = vouch_isa::alu(x.op.alu_op().expect("ALU opcode"), x.a, x.b);
+        assert_eq!(step.rd_val, want, "{:?}({:#x}, {:#x})", x.op, x.a, x.b);
+    }
+}
