@@ -1,0 +1,243 @@
+//! Every column is constrained: for every chip an execution fills (unpaged machine), and every
+//! column of it, adding 1 to that column in all of the chip's real rows makes the debug checker
+//! reject the traces (some constraint fails or some bus stops balancing), after the lookup
+//! multiplicities are recomputed as a cheating prover would.
+//!
+//! A column only has to be constrained where it means something: the perturbation hits every
+//! real row at once, so the program must give each column a row where it matters (for the
+//! boundary's initial values, a cell outside the image).
+//!
+//! This is the mechanical complement of the per-chip soundness tests: those show that each
+//! constraint group rejects a consistent lie; this one shows that no column is free. The fixed
+//! lookup tables (ROM, image, range, bytes) are left out: their main columns are the
+//! multiplicities that the rebalancing recomputes. The paged chips (Poseidon2, page, Merkle)
+//! are not filled by an unpaged execution.
+
+mod common;
+
+use std::sync::Arc;
+
+use vouch_executor::{ExecOptions, Executor, Program};
+use vouch_isa::Opcode;
+use vouch_machine::ChipKind;
+use vouch_stark::field::PrimeCharacteristicRing;
+use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::par::*;
+use vouch_stark::Val;
+use vouch_testkit::reg::*;
+use vouch_testkit::Asm;
+
+/// A program that runs every RV32IM instruction class the unpaged machine proves, on several
+/// operand pairs, and every syscall the ecall chip handles.
+fn every_instruction() -> Vec<u8> {
+    let mut p = Asm::new();
+    let pairs = [
+        (7u32, 3u32),
+        (0xffff_fff9, 3),
+        (0x8000_0000, 0xffff_ffff),
+        (0x1234_5678, 0),
+        (0xdead_beef, 0x8765_4321),
+    ];
+    for (a, b) in pairs {
+        p.li(T0, a).li(T1, b);
+        for op in Opcode::ALL {
+            if op.alu_op().is_none() {
+                continue;
+            }
+            let operand = if !op.is_alu_imm() {
+                i32::from(T1)
+            } else if matches!(op, Opcode::Slli | Opcode::Srli | Opcode::Srai) {
+                (b & 31) as i32
+            } else {
+                ((b & 0xfff) as i32) << 20 >> 20
+            };
+            p.alu(op, T2, T0, operand);
+        }
+        // Branches, taken and not taken.
+        for op in Opcode::ALL.into_iter().filter(|op| op.is_branch()) {
+            let next = p.new_label();
+            p.branch(op, T0, T1, next).bind(next);
+            let next = p.new_label();
+            p.branch(op, T0, T0, next).bind(next);
+        }
+    }
+    // Loads and stores of every width, signed and unsigned, at every alignment they allow.
+    let data = p.alloc_words(&[0x8081_7f01, 0xfedc_ba98]);
+    p.li(S2, data).li(T0, 0x1357_9bdf);
+    for off in 0..4 {
+        p.lb(T2, off, S2).lbu(T2, off, S2).sb(T0, off + 4, S2);
+    }
+    for off in [0, 2] {
+        p.lh(T2, off, S2).lhu(T2, off, S2).sh(T0, off + 4, S2);
+    }
+    p.lw(T2, 0, S2).sw(T0, 4, S2).lw(T2, 4, S2);
+    // A word outside the image (the stack), whose initial value the boundary chip provides.
+    p.sw(T0, -4, SP).lw(T2, -8, SP);
+    // Jumps and upper immediates.
+    let f = p.new_label();
+    let back = p.new_label();
+    p.jal(RA, f).j(back);
+    p.bind(f).auipc(T2, 0x12345).lui(T2, 0xfedcb).ret();
+    p.bind(back).fence();
+    // Syscalls: read a word of input, count cycles, write to stdout, commit, halt.
+    p.syscall(vouch_abi::syscall::READ_WORD)
+        .syscall(vouch_abi::syscall::INPUT_REMAINING)
+        .syscall(vouch_abi::syscall::CYCLE_COUNT);
+    let msg = p.alloc_data(b"hi\n");
+    p.write(vouch_abi::syscall::FD_STDOUT, msg, 3)
+        .commit(b"journal!")
+        .halt_with_journal(0, b"journal!");
+    p.elf()
+}
+
+/// Rows of `trace` that are not all zero (padding rows are).
+fn real_rows(trace: &RowMajorMatrix<Val>) -> Vec<usize> {
+    trace
+        .values
+        .chunks_exact(trace.width)
+        .enumerate()
+        .filter(|(_, row)| row.iter().any(|&v| v != Val::ZERO))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Perturb every column of every chip in `kinds` (all real rows at once), rebalance, and
+/// require the debug checker to reject; fails listing the columns it accepted.
+fn assert_every_column_constrained(
+    machine: &vouch_machine::Machine,
+    tables: &vouch_machine::ProgramTables,
+    traces: &[RowMajorMatrix<Val>],
+    pv: &[Vec<Val>],
+    kinds: &[ChipKind],
+) {
+    // The honest traces pass: a rejection below is the perturbation's doing.
+    vouch_stark::debug::check_all(machine.airs(), traces, pv);
+    let mut cases = Vec::new();
+    for kind in kinds {
+        let trace = &traces[kind.index()];
+        let rows = real_rows(trace);
+        assert!(!rows.is_empty(), "the program fills no row of {kind:?}");
+        for col in 0..trace.width {
+            cases.push((*kind, col, rows.clone()));
+        }
+    }
+    // Each rejection is a caught panic: keep them off the test's output.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let free: Vec<String> = cases
+        .par_iter()
+        .filter_map(|(kind, col, rows)| {
+            let mut traces = traces.to_vec();
+            let t = &mut traces[kind.index()];
+            let width = t.width;
+            for &r in rows {
+                t.values[r * width + col] += Val::ONE;
+            }
+            vouch_machine::trace::rebalance(machine, tables, &mut traces, pv);
+            let rejected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                vouch_stark::debug::check_all(machine.airs(), &traces, pv);
+            }))
+            .is_err();
+            (!rejected).then(|| format!("{kind:?} column {col}"))
+        })
+        .collect();
+    std::panic::set_hook(hook);
+    assert!(
+        free.is_empty(),
+        "{} of {} columns accept any value: {free:?}",
+        free.len(),
+        cases.len()
+    );
+    eprintln!(
+        "{} columns of {} chips perturbed: every one rejected",
+        cases.len(),
+        kinds.len()
+    );
+}
+
+/// A whole execution in one proof: every instruction chip, the boundary, segment, ecall and
+/// HALT chips.
+#[test]
+fn every_column_of_every_filled_chip_is_constrained() {
+    let elf = every_instruction();
+    let program = Program::from_elf(&elf).expect("test ELF loads");
+    let tables = Arc::new(vouch_machine::trace::program_tables(&program));
+    let machine = vouch_machine::Machine::new(tables.clone(), false);
+    let opts = ExecOptions {
+        record: true,
+        ..Default::default()
+    };
+    let exec = Executor::new(&program, INPUT.to_le_bytes().to_vec(), opts)
+        .run()
+        .expect("the program runs to HALT");
+    let st = vouch_machine::trace::generate(
+        &program,
+        &tables,
+        &exec.segments[0],
+        exec.journal_digest,
+        None,
+    )
+    .expect("traces");
+    let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
+    let kinds: Vec<ChipKind> = ChipKind::ALL[..ChipKind::NUM_UNPAGED]
+        .iter()
+        .copied()
+        .filter(|k| !FIXED.contains(k))
+        .collect();
+    assert_every_column_constrained(&machine, &tables, &st.traces, &pv, &kinds);
+}
+
+/// A continuation segment: the segment chip and the memory-tree chips (Poseidon2, page,
+/// Merkle) that page memory in and out.
+#[test]
+fn every_column_of_the_paging_chips_is_constrained() {
+    let elf = every_instruction();
+    let pk = common::key(&elf);
+    let program = Program::from_elf(&elf).expect("test ELF loads");
+    let tables = Arc::new(vouch_machine::trace::program_tables(&program));
+    let machine = vouch_machine::Machine::new(tables.clone(), true);
+    let opts = vouch_prover::ProveOptions {
+        zk: false,
+        segment_cycles: 1 << 8,
+        ..Default::default()
+    };
+    let input = INPUT.to_le_bytes();
+    let (_, segments) = pk.count_segments(&input, &opts).expect("runs");
+    assert!(segments > 1, "the program must span several segments");
+    let mut jobs = Vec::new();
+    let exec = pk
+        .segment_jobs(&input, &opts, segments, |job| {
+            jobs.push(job);
+            Ok(())
+        })
+        .expect("segment jobs");
+    // The last segment: it pages in and out and halts.
+    let job = jobs.last().expect("segments");
+    let st = vouch_machine::trace::generate(
+        &program,
+        &tables,
+        &job.record,
+        exec.journal_digest,
+        job.witness.as_ref(),
+    )
+    .expect("traces");
+    let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
+    let kinds = [
+        ChipKind::Segment,
+        ChipKind::Poseidon2,
+        ChipKind::Page,
+        ChipKind::Merkle,
+    ];
+    assert_every_column_constrained(&machine, &tables, &st.traces, &pv, &kinds);
+}
+
+/// The private input: one word for READ_WORD.
+const INPUT: u32 = 0x0bad_f00d;
+
+/// The fixed lookup tables, whose main columns are the multiplicities rebalancing recomputes.
+const FIXED: [ChipKind; 4] = [
+    ChipKind::Program,
+    ChipKind::Image,
+    ChipKind::Range16,
+    ChipKind::Bytes,
+];
