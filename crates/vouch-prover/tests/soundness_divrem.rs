@@ -671,6 +671,10 @@ fn wrong_division_by_zero_is_rejected() {
             let res = claim(row, u32::MAX, 100_000);
             row.is_b_zero = Val::ONE;
             row.b_inv = Val::ZERO;
+            // As a cheating prover would: the remainder bound's witness is pinned to zero
+            // when `b = 0` is claimed.
+            row.gap = [Val::ZERO; 4];
+            row.gap_carry = [Val::ZERO; 3];
             set_last(t, S2, res);
         },
     );

@@ -187,9 +187,13 @@ struct Neg {
     alias: u32,
 }
 
+/// The negative program's data words (in the image: the boundary chip's `init` of their cells
+/// is 0, the image chip sends their initial state).
+const DATA: [u32; 3] = [0x1122_3344, 0x5566_7788, 0x99aa_bbcc];
+
 fn negative_program() -> Neg {
     let mut m = MemProgram::new();
-    let data = m.data(&[0x1122_3344, 0x5566_7788, 0x99aa_bbcc]);
+    let data = m.data(&DATA);
     m.li(VICTIM, VICTIM_VALUE);
     m.li(S0, data);
     m.li(S1, 0x0100_fffc);
@@ -436,7 +440,7 @@ fn offset_flags_lying_is_rejected() {
             set_write(&mut r.mem_write, 0, 0, ts);
             let b = trace(t, ChipKind::Boundary);
             let cell = boundary_cell(b, neg.data);
-            cell.last = cell.init;
+            cell.last = word_to_field(DATA[0]);
             cell.last_ts = Val::ZERO;
             boundary_insert(b, neg.data + 1, VALUE & 0xff, ts);
         },
@@ -457,7 +461,7 @@ fn misaligned_sw_is_rejected() {
         set_write(&mut r.mem_write, 0, 0, ts);
         let b = trace(t, ChipKind::Boundary);
         let cell = boundary_cell(b, neg.data + 8);
-        cell.last = cell.init;
+        cell.last = word_to_field(DATA[2]);
         cell.last_ts = Val::ZERO;
         boundary_insert(b, neg.data + 7, VALUE, ts);
     });

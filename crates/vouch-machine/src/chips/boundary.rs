@@ -33,7 +33,7 @@ pub struct BoundaryCols<T> {
     /// all distinctness needs.
     pub addr: T,
     pub addr_hi: T,
-    /// Value at the start of the segment (sent unless `from_image`).
+    /// Value at the start of the segment (sent unless `from_image`; then 0).
     pub init: Word<T>,
     /// Value at the end of the segment (received with `last_ts`).
     pub last: Word<T>,
@@ -124,6 +124,15 @@ impl<AB: MachineBuilder> Air<AB> for BoundaryChip {
             [local.addr.into(), l0, l1, l2, l3, local.last_ts.into()],
             once(real),
         );
+
+        // Cells that mean nothing are pinned to zero (last, so that the constraint numbers
+        // above stay put): `init` of a cell the image initialises (the image chip sends its
+        // state), and the first row's address difference (it has no predecessor).
+        for v in local.init {
+            b.assert_zero(AB::Expr::from(local.from_image) * v);
+        }
+        b.when_first_row().assert_zero(local.diff_lo);
+        b.when_first_row().assert_zero(local.diff_hi);
     }
 }
 
@@ -216,7 +225,8 @@ mod trace {
             let row: &mut BoundaryCols<Val> = row.borrow_mut();
             row.addr = f(cell.addr);
             row.addr_hi = f(cell.addr >> 16);
-            row.init = word_to_field(cell.init);
+            // The image chip sends an image cell's initial state; this row's `init` is 0.
+            row.init = word_to_field(if cell.from_image { 0 } else { cell.init });
             row.last = word_to_field(cell.last);
             row.last_ts = f(cell.last_ts);
             row.is_real = Val::ONE;

@@ -341,6 +341,20 @@ impl<AB: MachineBuilder> Air<AB> for DivRemChip {
 
         // Registers, the ROM lookup and the next state.
         register_op!(row).eval(b, false, opcode, real);
+
+        // Witnesses that mean nothing on a row are pinned to zero there, so that no cell is
+        // free (last, so that the constraint numbers above stay put): the carries of a
+        // negation not taken, and `b_inv`, `gap` and its carries when `b = 0`.
+        for carry in row.abs_b_carry {
+            b.assert_zero((AB::Expr::ONE - e(row.b_sign)) * e(carry));
+        }
+        for carry in row.abs_r_carry {
+            b.assert_zero((AB::Expr::ONE - e(row.a_sign)) * e(carry));
+        }
+        b.assert_zero(e(row.is_b_zero) * e(row.b_inv));
+        for x in row.gap.iter().chain(&row.gap_carry) {
+            b.assert_zero(e(row.is_b_zero) * e(*x));
+        }
     }
 }
 
