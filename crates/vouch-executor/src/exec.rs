@@ -142,6 +142,56 @@ pub struct Executor<'p> {
     halt_digest: [u8; 32],
 }
 
+/// The machine's state between two segments, as a soundness test may change it (see
+/// [`Executor::run_with_segments_between`]). Not part of the stable API.
+#[doc(hidden)]
+pub struct BetweenSegments<'a> {
+    regs: &'a mut [u32; NUM_REGS],
+    pc: &'a mut u32,
+    mem: &'a mut Memory,
+}
+
+impl BetweenSegments<'_> {
+    /// Overwrite register `reg` (1..=31).
+    pub fn set_reg(&mut self, reg: usize, value: u32) {
+        if (1..32).contains(&reg) {
+            self.regs[reg] = value;
+        }
+    }
+
+    /// Register `reg`.
+    pub fn reg(&self, reg: usize) -> u32 {
+        self.regs.get(reg).copied().unwrap_or(0)
+    }
+
+    /// Continue at `pc`.
+    pub fn set_pc(&mut self, pc: u32) {
+        *self.pc = pc;
+    }
+
+    /// The pc the next segment starts at.
+    pub fn pc(&self) -> u32 {
+        *self.pc
+    }
+
+    /// Overwrite the memory word at `addr` (rounded down to a word; ignored outside guest
+    /// memory).
+    pub fn store_word(&mut self, addr: u32, value: u32) {
+        if (GUEST_MIN_ADDR..GUEST_MAX_ADDR).contains(&addr) {
+            self.mem.store(addr & !3, value);
+        }
+    }
+
+    /// The memory word at `addr` (rounded down to a word; 0 outside guest memory).
+    pub fn load_word(&self, addr: u32) -> u32 {
+        if (GUEST_MIN_ADDR..GUEST_MAX_ADDR).contains(&addr) {
+            self.mem.load(addr & !3)
+        } else {
+            0
+        }
+    }
+}
+
 /// Outcome of the dispatch loop.
 enum Stop {
     Halted(u32),
@@ -193,10 +243,30 @@ impl<'p> Executor<'p> {
     /// Run to `HALT`, handing each finished segment record to `sink` as soon as it is
     /// complete, so that a long execution never holds more than one segment.
     /// The sink's error type must hold execution errors too.
-    pub fn run_with_segments<E, F>(mut self, mut sink: F) -> Result<Execution, E>
+    pub fn run_with_segments<E, F>(self, mut sink: F) -> Result<Execution, E>
     where
         E: From<ExecError>,
         F: FnMut(SegmentRecord) -> Result<(), E>,
+    {
+        self.run_with_segments_between(|record, _| sink(record))
+    }
+
+    /// Soundness-test support: set the pc before the run starts (an execution entered
+    /// elsewhere than at the program's entry point). Not part of the stable API.
+    #[doc(hidden)]
+    pub fn set_pc(&mut self, pc: u32) {
+        self.pc = pc;
+    }
+
+    /// Soundness-test support: as [`Executor::run_with_segments`], but `sink` may also change
+    /// the machine's state (registers, pc, memory) between one segment and the next, so that
+    /// tests can build *alternative* executions and try to splice them into a receipt. Not part
+    /// of the stable API.
+    #[doc(hidden)]
+    pub fn run_with_segments_between<E, F>(mut self, mut sink: F) -> Result<Execution, E>
+    where
+        E: From<ExecError>,
+        F: FnMut(SegmentRecord, &mut BetweenSegments<'_>) -> Result<(), E>,
     {
         self.opts.segment_cycles = self.opts.segment_cycles.clamp(1, MAX_SEGMENT_CYCLES);
         let exit_code = loop {
@@ -209,14 +279,24 @@ impl<'p> Executor<'p> {
             match stop {
                 Stop::SegmentFull => {
                     let seg = self.close_segment();
-                    sink(seg)?;
+                    let mut state = BetweenSegments {
+                        regs: &mut self.regs,
+                        pc: &mut self.pc,
+                        mem: &mut self.mem,
+                    };
+                    sink(seg, &mut state)?;
                 }
                 Stop::Halted(code) => break code,
             }
         };
         if self.opts.record {
             let seg = self.close_segment();
-            sink(seg)?;
+            let mut state = BetweenSegments {
+                regs: &mut self.regs,
+                pc: &mut self.pc,
+                mem: &mut self.mem,
+            };
+            sink(seg, &mut state)?;
         }
         let digest = self.halt_digest;
         if <[u8; 32]>::from(Sha256::digest(&self.journal)) != digest {

@@ -18,7 +18,7 @@ mod program;
 mod record;
 
 pub use error::{AccessKind, ElfError, ExecError};
-pub use exec::{ExecOptions, Execution, Executor, DEFAULT_CYCLE_LIMIT};
+pub use exec::{BetweenSegments, ExecOptions, Execution, Executor, DEFAULT_CYCLE_LIMIT};
 pub use exec::{DEFAULT_SEGMENT_CYCLES, MAX_SEGMENT_CYCLES};
 pub use memory::Memory;
 pub use profile::{FunctionProfile, Profile};

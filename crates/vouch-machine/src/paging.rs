@@ -127,11 +127,44 @@ pub struct PagedWitness {
 
 /// One page going through a segment: index, words at the start, words at the end, last
 /// access timestamps.
+#[derive(Clone, Debug)]
 pub struct PageUpdate {
     pub index: u32,
     pub init: Vec<u32>,
     pub last: Vec<u32>,
     pub last_ts: Vec<u32>,
+}
+
+impl PageUpdate {
+    /// The pages one segment touched, from its record: the register page (registers, then the
+    /// pc in slot [`PC_SLOT`], written at the end state's timestamp `4 (steps + 1)`) and every
+    /// RAM page of the record.
+    pub fn from_record(record: &vouch_executor::SegmentRecord) -> Vec<PageUpdate> {
+        let regs = record.regs_init.len();
+        let mut init = vec![0u32; PAGE_WORDS];
+        let mut last = vec![0u32; PAGE_WORDS];
+        let mut last_ts = vec![0u32; PAGE_WORDS];
+        init[..regs].copy_from_slice(&record.regs_init);
+        last[..regs].copy_from_slice(&record.regs_final);
+        last_ts[..regs].copy_from_slice(&record.regs_final_ts);
+        let pc = PC_SLOT as usize;
+        init[pc] = record.start_pc;
+        last[pc] = record.end_pc;
+        last_ts[pc] = 4 * (record.steps.len() as u32 + 1);
+        let mut pages = vec![PageUpdate {
+            index: REGISTER_PAGE,
+            init,
+            last,
+            last_ts,
+        }];
+        pages.extend(record.pages.iter().map(|p| PageUpdate {
+            index: p.index,
+            init: p.init.clone(),
+            last: p.last.clone(),
+            last_ts: p.last_ts.clone(),
+        }));
+        pages
+    }
 }
 
 /// The prover's copy of the memory tree across segments.

@@ -21,6 +21,7 @@ use vouch_machine::chips::bytes::BytesChip;
 use vouch_machine::chips::merkle::{self, MerkleChip, MerkleCols};
 use vouch_machine::chips::page::{self, PageChip, PageCols};
 use vouch_machine::chips::poseidon2::{self, Poseidon2Chip, Poseidon2Cols};
+use vouch_machine::chips::range::Range16Chip;
 use vouch_machine::chips::segment::{self, SegmentChip};
 use vouch_machine::paging::{
     compress, leaf_hash, Digest, MemoryTree, PageUpdate, PagedWitness, PAGE_WORDS, PC_SLOT,
@@ -47,6 +48,7 @@ const POSEIDON2: usize = 2;
 const PAGE: usize = 3;
 const MERKLE: usize = 4;
 const STUB: usize = 5;
+const RANGE16: usize = 6;
 
 /// The stub's columns: `[mem, addr, init[4], last[4], last_ts, exec, start_pc, end_pc, end_clk]`.
 const STUB_WIDTH: usize = 15;
@@ -133,6 +135,7 @@ fn airs() -> Vec<TestAir> {
         TestAir::Machine(MachineAir::Page(PageChip)),
         TestAir::Machine(MachineAir::Merkle(MerkleChip)),
         TestAir::Stub,
+        TestAir::Machine(MachineAir::Range16(Range16Chip)),
     ]
 }
 
@@ -217,6 +220,7 @@ impl Segment {
         traces[PAGE] = self.page.clone();
         traces[MERKLE] = self.merkle.clone();
         traces[STUB] = self.stub();
+        traces[RANGE16] = counts.range16_trace();
         // The byte table provides exactly what is looked up (and can provide only bytes).
         let queries = vouch_stark::debug::bus_queries(
             &airs(),

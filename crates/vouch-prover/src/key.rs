@@ -126,8 +126,9 @@ impl ProvingKey {
         Ok(self.paged.get_or_init(|| PagedKey { machine, plain, zk }))
     }
 
-    /// The memory tree of the program's initial state.
-    pub(crate) fn initial_tree(&self) -> MemoryTree {
+    /// The memory tree of the program's initial state (the prover's copy, with the page
+    /// contents' hashes; public, since the initial state is).
+    pub fn initial_tree(&self) -> MemoryTree {
         initial_tree(&self.tables)
     }
 

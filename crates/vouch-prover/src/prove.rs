@@ -7,7 +7,7 @@ use vouch_executor::{
     ExecError, ExecOptions, Executor, SegmentRecord, DEFAULT_CYCLE_LIMIT, DEFAULT_SEGMENT_CYCLES,
 };
 use vouch_machine::gadgets::memory::MAX_SEGMENT_CYCLES;
-use vouch_machine::paging::{Digest, PageUpdate, PAGE_WORDS, PC_SLOT};
+use vouch_machine::paging::{Digest, PageUpdate};
 use vouch_machine::trace::{generate, SegmentTraces, TraceError};
 use vouch_machine::Machine;
 use vouch_stark::batch::{prove_batch, StarkInstance};
@@ -336,9 +336,9 @@ impl ProvingKey {
         let mut salts = vouch_stark::SecretRng::from_os();
         Executor::new(&self.program, input.to_vec(), exec_opts).run_with_segments(
             |record: SegmentRecord| -> Result<(), ProveError> {
-                let witness = tree
-                    .as_mut()
-                    .map(|tree| tree.update(page_updates(&record), || salts.field_elements()));
+                let witness = tree.as_mut().map(|tree| {
+                    tree.update(PageUpdate::from_record(&record), || salts.field_elements())
+                });
                 let index = record.index as usize;
                 sink(SegmentJob {
                     index,
@@ -412,6 +412,21 @@ impl ProvingKey {
     pub fn prove_segment(&self, job: &SegmentJob) -> Result<ProvenSegment, ProveError> {
         let stats = Mutex::new(ProveStats::default());
         self.prove_job(job, None, &stats, &|_, _| {})
+    }
+
+    /// Soundness-test harness: prove a segment job that a test assembled itself (for instance
+    /// from an *alternative* execution, spliced into a run) after `tamper` changed its traces,
+    /// with the ROM, range and byte multiplicities recomputed when `rebalance` is set and no
+    /// debug constraint check. A receipt containing such a segment must not verify.
+    #[doc(hidden)]
+    pub fn prove_segment_tampered(
+        &self,
+        job: &SegmentJob,
+        rebalance: bool,
+        tamper: &TamperFn<'_>,
+    ) -> Result<ProvenSegment, ProveError> {
+        let stats = Mutex::new(ProveStats::default());
+        self.prove_job(job, Some((rebalance, tamper)), &stats, &|_, _| {})
     }
 
     fn prove_job(
@@ -551,35 +566,6 @@ impl ProvingKey {
         }
         Ok(proof)
     }
-}
-
-/// The pages one segment touched: the register page (registers, then the pc in slot 33) and
-/// every RAM page of the record.
-fn page_updates(record: &SegmentRecord) -> Vec<PageUpdate> {
-    let regs = record.regs_init.len();
-    let mut init = vec![0u32; PAGE_WORDS];
-    let mut last = vec![0u32; PAGE_WORDS];
-    let mut last_ts = vec![0u32; PAGE_WORDS];
-    init[..regs].copy_from_slice(&record.regs_init);
-    last[..regs].copy_from_slice(&record.regs_final);
-    last_ts[..regs].copy_from_slice(&record.regs_final_ts);
-    let pc = PC_SLOT as usize;
-    init[pc] = record.start_pc;
-    last[pc] = record.end_pc;
-    last_ts[pc] = 4 * (record.steps.len() as u32 + 1);
-    let mut pages = vec![PageUpdate {
-        index: 0,
-        init,
-        last,
-        last_ts,
-    }];
-    pages.extend(record.pages.iter().map(|p| PageUpdate {
-        index: p.index,
-        init: p.init.clone(),
-        last: p.last.clone(),
-        last_ts: p.last_ts.clone(),
-    }));
-    pages
 }
 
 /// The journal digest as HALT read it: eight little-endian words.

@@ -10,7 +10,7 @@ use crate::VerifyError;
 
 /// Version of the receipt format and of the machine it proves. A receipt of another version
 /// is rejected, not misread.
-pub const RECEIPT_VERSION: u32 = 2;
+pub const RECEIPT_VERSION: u32 = 3;
 
 /// Largest receipt the verifier decodes (a receipt holds one proof per segment).
 pub const MAX_RECEIPT_BYTES: usize = 1 << 30;

@@ -13,10 +13,30 @@
 //! - a continuation segment (`PAGED` = 1): the pc is private, held in memory cell `PC_SLOT`
 //!   (33) of the register page. This chip receives that cell's initial state
 //!   `(33, start_pc, 0)` — paged in from the memory tree — and sends its final state
-//!   `(33, end_pc, 4 end_clk)`, which is paged out. `end_clk >= 2` because it must equal the
-//!   clock some instruction row sent, so the final timestamp is after the initial one. The pc
-//!   words are bytes (paged-in bytes are range-checked by the page chip; `end_pc`'s here) with
-//!   top byte below 32, so their value as a field element is the pc itself.
+//!   `(33, end_pc, 4 end_clk)`, which is paged out. The pc words are bytes (paged-in bytes are
+//!   range-checked by the page chip; `end_pc`'s here) with top byte below 32, so their value as
+//!   a field element is the pc itself.
+//!
+//! ## Why the pc cell is sound
+//! Like every other access (`gadgets::memory`), the pc cell's final write is ordered after its
+//! read: `4 end_clk - 4 - 1 = lo + 2^16 hi` with `lo < 2^16`, `256 hi < 2^16` (two `range16`
+//! lookups), so `4 end_clk` is an integer in `[5, 2^24 + 5)`, never 0. Without it, a segment
+//! could write the cell back as it read it (`end_pc = start_pc`, `end_clk = 0`): its read and
+//! write would cancel on the memory bus, the page chip's own initial and final states of cell
+//! 33 would cancel too, and `start_pc` would be tied to nothing — the halting segment (which
+//! receives no end state on the `exec` bus) could then resume at any code address with the true
+//! registers and memory. With the check, the write `(33, end_pc, 4 end_clk)` cannot meet the
+//! read `(33, start_pc, 0)`; the only other state of cell 33 at timestamp 0 is the one the page
+//! chip pages in, and no other chip touches cell 33 (registers are 0..=32, RAM is at 2^16 and
+//! above), so `start_pc` is the paged-in pc.
+//!
+//! The same check gives `end_clk >= 2`: a segment executes at least one instruction. In a
+//! segment that does not halt, `(end_pc, end_clk)` is the state after its last instruction
+//! (the `exec` bus); in the halting segment nothing follows, and the pc written back is the
+//! prover's (honestly: the HALT's state, `end_clk` = its clock plus one). A non-final segment
+//! may end at a pc that is not code: then no instruction of the next segment can look its pc up
+//! in the ROM, the next segment is empty, which the check forbids, and no receipt can be
+//! completed from it. So a receipt can only continue from real code addresses.
 
 use core::borrow::Borrow;
 
@@ -26,6 +46,7 @@ use vouch_stark::Val;
 
 use crate::bus::{byte_pair, once, receive_state, send_state, MEMORY, MERKLE};
 use crate::columns::Word;
+use crate::gadgets::memory::eval_ts_order;
 use crate::gadgets::word::word_value;
 use crate::impl_columns;
 use crate::public::{END_CLK, END_PC, HALTED, PAGED, ROOT_IN, ROOT_OUT, START_PC};
@@ -46,6 +67,10 @@ pub struct SegmentCols<T> {
     pub end_pc: Word<T>,
     /// Paged: the clock of the end state. Zero otherwise.
     pub end_clk: T,
+    /// Paged: `4 end_clk - 5 = end_lo + 2^16 end_hi`, `end_lo < 2^16` and `256 end_hi < 2^16`
+    /// (`range16`): the pc cell is written after it is read, `end_clk >= 2`. Zero otherwise.
+    pub end_lo: T,
+    pub end_hi: T,
 }
 impl_columns!(SegmentCols);
 
@@ -80,12 +105,11 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
         let first: AB::Expr = row.is_first.into();
 
         // The paged columns are zero in an unpaged proof.
-        for x in row
-            .start_pc
-            .iter()
-            .chain(row.end_pc.iter())
-            .chain([&row.end_clk])
-        {
+        for x in row.start_pc.iter().chain(row.end_pc.iter()).chain([
+            &row.end_clk,
+            &row.end_lo,
+            &row.end_hi,
+        ]) {
             b.assert_zero(unpaged.clone() * AB::Expr::from(*x));
         }
 
@@ -113,7 +137,13 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
         );
         let [e0, e1, e2, e3] = row.end_pc.map(Into::into);
         let end_ts = AB::Expr::from(row.end_clk) * c(4);
-        MEMORY.send(b, [c(PC_CELL), e0, e1, e2, e3, end_ts], once(mult.clone()));
+        MEMORY.send(
+            b,
+            [c(PC_CELL), e0, e1, e2, e3, end_ts.clone()],
+            once(mult.clone()),
+        );
+        // The write is after the read, and after clock 1: 4 end_clk > 4 (module docs).
+        eval_ts_order(b, c(4), end_ts, row.end_lo, row.end_hi, mult.clone());
         byte_pair(b, row.end_pc[0].into(), row.end_pc[1].into(), mult.clone());
         byte_pair(b, row.end_pc[2].into(), row.end_pc[3].into(), mult.clone());
         byte_pair(
@@ -140,6 +170,11 @@ pub fn generate_trace(
         row.start_pc = crate::gadgets::word::word_to_field(start_pc);
         row.end_pc = crate::gadgets::word::word_to_field(end_pc);
         row.end_clk = Val::from_u32(end_clk);
+        let diff = (4 * end_clk).saturating_sub(5);
+        row.end_lo = Val::from_u32(diff & 0xffff);
+        row.end_hi = Val::from_u32(diff >> 16);
+        counts.range16(diff & 0xffff);
+        counts.range16((diff >> 16) * 256);
         let e = end_pc.to_le_bytes().map(u32::from);
         counts.byte_pair(e[0], e[1]);
         counts.byte_pair(e[2], e[3]);
