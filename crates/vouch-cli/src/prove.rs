@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use vouch_sdk::{Phase, Program, ProgramId, ProveOptions, Prover, Receipt};
+use vouch_sdk::{Phase, Program, ProgramId, ProveOptions, Prover, Receipt, MAX_RECEIPT_BYTES};
 
 use crate::input::InputArgs;
 use crate::Failure;
@@ -139,8 +139,17 @@ pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
         (None, Some(hex)) => ProgramId::from_hex(hex)?,
         (None, None) => return Err(Failure("pass --program <elf> or --program-id <hex>".into())),
     };
-    let bytes = std::fs::read(&args.receipt)
-        .map_err(|e| Failure(format!("cannot read {}: {e}", args.receipt.display())))?;
+    // The size first: a receipt larger than any the verifier accepts is not read at all.
+    let cannot_read =
+        |e: std::io::Error| Failure(format!("cannot read {}: {e}", args.receipt.display()));
+    let len = std::fs::metadata(&args.receipt).map_err(cannot_read)?.len();
+    if len > MAX_RECEIPT_BYTES as u64 {
+        return Err(Failure(format!(
+            "{} is {len} bytes, larger than any receipt ({MAX_RECEIPT_BYTES} bytes at most)",
+            args.receipt.display()
+        )));
+    }
+    let bytes = std::fs::read(&args.receipt).map_err(cannot_read)?;
     let receipt = Receipt::from_bytes(&bytes)?;
     let start = Instant::now();
     receipt.verify(expected)?;

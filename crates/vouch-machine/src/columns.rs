@@ -8,8 +8,9 @@
 /// A 32-bit value as four little-endian bytes.
 pub type Word<T> = [T; 4];
 
-/// Implement `Borrow<$cols<T>>` and `BorrowMut<$cols<T>>` for `[T]`, `$cols::<T>::WIDTH`, and
-/// `$cols::<usize>::indices()` (each column's index, for `main_next_row_columns`). The struct
+/// Implement `Borrow<$cols<T>>` and `BorrowMut<$cols<T>>` for `[T]` (the row's first `WIDTH`
+/// cells: a table's row is its chip's columns, then the blinding columns of `chips::blind`),
+/// `$cols::<T>::WIDTH`, and `$cols::<usize>::indices()` (each column's index, for `main_next_row_columns`). The struct
 /// must be `Copy`.
 ///
 /// The struct must be `#[repr(C)]` and contain only fields of type `T` (directly, in arrays or
@@ -33,24 +34,22 @@ macro_rules! impl_columns {
 
         impl<T> ::core::borrow::Borrow<$cols<T>> for [T] {
             fn borrow(&self) -> &$cols<T> {
-                assert_eq!(
-                    self.len(),
-                    $cols::<T>::WIDTH,
+                assert!(
+                    self.len() >= $cols::<T>::WIDTH,
                     "row width of {}",
                     stringify!($cols)
                 );
                 // SAFETY: `$cols<T>` is `#[repr(C)]` with only `T` fields, so it has the layout
-                // of `[T; WIDTH]`; the slice holds exactly `WIDTH` initialised `T`s and the
-                // returned reference borrows it.
+                // of `[T; WIDTH]`; the slice holds at least `WIDTH` initialised `T`s and the
+                // returned reference borrows its first `WIDTH`.
                 unsafe { &*(self.as_ptr() as *const $cols<T>) }
             }
         }
 
         impl<T> ::core::borrow::BorrowMut<$cols<T>> for [T] {
             fn borrow_mut(&mut self) -> &mut $cols<T> {
-                assert_eq!(
-                    self.len(),
-                    $cols::<T>::WIDTH,
+                assert!(
+                    self.len() >= $cols::<T>::WIDTH,
                     "row width of {}",
                     stringify!($cols)
                 );

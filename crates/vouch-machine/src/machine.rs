@@ -7,8 +7,8 @@ use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::Val;
 
 use crate::chips::{
-    alu, bitwise, boundary, branch, bytes, divrem, ecall, halt, image, jump, load, merkle, mul,
-    page, poseidon2, program, range, segment, shift, store, upper,
+    alu, bitwise, blind, branch, bytes, divrem, ecall, halt, jump, load, merkle, mul, page,
+    poseidon2, program, range, segment, shift, store, upper,
 };
 
 /// An AIR builder the machine's chips can evaluate against.
@@ -27,7 +27,9 @@ pub struct RomRow {
     pub imm: u32,
 }
 
-/// The program-specific preprocessed data: what the verifying key commits to.
+/// What fixes a program: its ROM (preprocessed, so the verifying key commits to it) and its
+/// initial state (registers, image, entry point), which the verifying key fixes as the root
+/// of the initial memory tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProgramTables {
     /// The ROM, one row per code word, in address order.
@@ -44,8 +46,6 @@ pub struct ProgramTables {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChipKind {
     Program,
-    Image,
-    Boundary,
     Segment,
     Range16,
     Bytes,
@@ -67,15 +67,14 @@ pub enum ChipKind {
     Poseidon2,
     Page,
     Merkle,
+    /// Receives every table's blinding tuple (`chips::blind`).
+    Blind,
 }
 
 impl ChipKind {
-    /// Every chip of a paged (continuation) segment proof, in proof order; a whole execution
-    /// in one proof uses the first [`ChipKind::NUM_UNPAGED`].
-    pub const ALL: [ChipKind; 24] = [
+    /// Every chip, in proof order.
+    pub const ALL: [ChipKind; 23] = [
         ChipKind::Program,
-        ChipKind::Image,
-        ChipKind::Boundary,
         ChipKind::Segment,
         ChipKind::Range16,
         ChipKind::Bytes,
@@ -97,17 +96,13 @@ impl ChipKind {
         ChipKind::Poseidon2,
         ChipKind::Page,
         ChipKind::Merkle,
+        ChipKind::Blind,
     ];
-
-    /// Chips of an unpaged proof: all but the memory-tree chips.
-    pub const NUM_UNPAGED: usize = 21;
 
     /// A short name for reports.
     pub fn name(self) -> &'static str {
         match self {
             ChipKind::Program => "program",
-            ChipKind::Image => "image",
-            ChipKind::Boundary => "memory-boundary",
             ChipKind::Segment => "segment",
             ChipKind::Range16 => "range16",
             ChipKind::Bytes => "bytes",
@@ -129,15 +124,13 @@ impl ChipKind {
             ChipKind::Poseidon2 => "poseidon2",
             ChipKind::Page => "page",
             ChipKind::Merkle => "merkle",
+            ChipKind::Blind => "blind",
         }
     }
 
-    /// Position in the proof.
+    /// Position in the proof (the declaration order is the proof order).
     pub fn index(self) -> usize {
-        Self::ALL
-            .iter()
-            .position(|&k| k == self)
-            .unwrap_or(usize::MAX)
+        self as usize
     }
 }
 
@@ -145,8 +138,6 @@ impl ChipKind {
 #[derive(Clone, Debug)]
 pub enum MachineAir {
     Program(program::ProgramChip),
-    Image(image::ImageChip),
-    Boundary(boundary::BoundaryChip),
     Segment(segment::SegmentChip),
     Range16(range::Range16Chip),
     Bytes(bytes::BytesChip),
@@ -165,14 +156,13 @@ pub enum MachineAir {
     Poseidon2(poseidon2::Poseidon2Chip),
     Page(page::PageChip),
     Merkle(merkle::MerkleChip),
+    Blind(blind::BlindSinkChip),
 }
 
 macro_rules! dispatch {
     ($self:expr, $chip:ident => $body:expr) => {
         match $self {
             MachineAir::Program($chip) => $body,
-            MachineAir::Image($chip) => $body,
-            MachineAir::Boundary($chip) => $body,
             MachineAir::Segment($chip) => $body,
             MachineAir::Range16($chip) => $body,
             MachineAir::Bytes($chip) => $body,
@@ -191,13 +181,15 @@ macro_rules! dispatch {
             MachineAir::Poseidon2($chip) => $body,
             MachineAir::Page($chip) => $body,
             MachineAir::Merkle($chip) => $body,
+            MachineAir::Blind($chip) => $body,
         }
     };
 }
 
 impl BaseAir<Val> for MachineAir {
+    /// The chip's columns, then the [`blind::BLIND_WIDTH`] blinding columns.
     fn width(&self) -> usize {
-        dispatch!(self, c => BaseAir::<Val>::width(c))
+        self.chip_width() + blind::BLIND_WIDTH
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
@@ -208,6 +200,7 @@ impl BaseAir<Val> for MachineAir {
         dispatch!(self, c => BaseAir::<Val>::preprocessed_width(c))
     }
 
+    /// The chip's (the blinding columns never read the next row).
     fn main_next_row_columns(&self) -> Vec<usize> {
         dispatch!(self, c => BaseAir::<Val>::main_next_row_columns(c))
     }
@@ -221,9 +214,23 @@ impl BaseAir<Val> for MachineAir {
     }
 }
 
+impl MachineAir {
+    /// Width of the chip's own row (the first columns of its table).
+    pub fn chip_width(&self) -> usize {
+        dispatch!(self, c => BaseAir::<Val>::width(c))
+    }
+
+    /// The chip's constraints and interactions alone, without the blinding columns (for tests
+    /// that check a few tables on their own: the blind bus balances only over all of them).
+    pub fn eval_chip<AB: MachineBuilder>(&self, builder: &mut AB) {
+        dispatch!(self, c => Air::<AB>::eval(c, builder));
+    }
+}
+
 impl<AB: MachineBuilder> Air<AB> for MachineAir {
     fn eval(&self, builder: &mut AB) {
-        dispatch!(self, c => Air::<AB>::eval(c, builder))
+        self.eval_chip(builder);
+        blind::eval_blind(builder, self.chip_width());
     }
 }
 
@@ -235,42 +242,24 @@ pub struct Machine {
 
 impl Machine {
     /// The machine with the program's preprocessed tables, as the prover (and key generation)
-    /// needs it; `paged` adds the memory-tree chips of continuation segments.
-    pub fn new(tables: Arc<ProgramTables>, paged: bool) -> Self {
-        Self::build(Some(tables), None, paged)
+    /// needs it.
+    pub fn new(tables: Arc<ProgramTables>) -> Self {
+        Self::build(Some(tables), None)
     }
 
     /// The machine as the verifier needs it: constraints and widths, no table contents. The
-    /// heights of the program-specific preprocessed tables come from the verifying key.
-    pub fn for_verifier(rom_rows: usize, image_rows: usize, paged: bool) -> Self {
-        Self::build(None, Some((rom_rows, image_rows)), paged)
+    /// height of the ROM comes from the verifying key.
+    pub fn for_verifier(rom_rows: usize) -> Self {
+        Self::build(None, Some(rom_rows))
     }
 
-    /// The chips of a paged or unpaged machine, in proof order.
-    pub fn kinds(paged: bool) -> &'static [ChipKind] {
-        if paged {
-            &ChipKind::ALL
-        } else {
-            &ChipKind::ALL[..ChipKind::NUM_UNPAGED]
-        }
-    }
-
-    fn build(
-        tables: Option<Arc<ProgramTables>>,
-        sizes: Option<(usize, usize)>,
-        paged: bool,
-    ) -> Self {
-        let airs = Self::kinds(paged)
+    fn build(tables: Option<Arc<ProgramTables>>, rom_rows: Option<usize>) -> Self {
+        let airs = ChipKind::ALL
             .iter()
             .map(|kind| match kind {
-                ChipKind::Program => MachineAir::Program(program::ProgramChip::new(
-                    tables.clone(),
-                    sizes.map(|s| s.0),
-                )),
-                ChipKind::Image => {
-                    MachineAir::Image(image::ImageChip::new(tables.clone(), sizes.map(|s| s.1)))
+                ChipKind::Program => {
+                    MachineAir::Program(program::ProgramChip::new(tables.clone(), rom_rows))
                 }
-                ChipKind::Boundary => MachineAir::Boundary(boundary::BoundaryChip),
                 ChipKind::Segment => MachineAir::Segment(segment::SegmentChip),
                 ChipKind::Range16 => MachineAir::Range16(range::Range16Chip),
                 ChipKind::Bytes => MachineAir::Bytes(bytes::BytesChip),
@@ -292,6 +281,7 @@ impl Machine {
                 ChipKind::Poseidon2 => MachineAir::Poseidon2(poseidon2::Poseidon2Chip),
                 ChipKind::Page => MachineAir::Page(page::PageChip),
                 ChipKind::Merkle => MachineAir::Merkle(merkle::MerkleChip),
+                ChipKind::Blind => MachineAir::Blind(blind::BlindSinkChip),
             })
             .collect();
         Self { airs }
@@ -309,9 +299,9 @@ impl Machine {
             .iter()
             .map(|air| match air {
                 MachineAir::Program(c) => Some(c.height()),
-                MachineAir::Image(c) => Some(c.height()),
                 MachineAir::Range16(_) => Some(range::HEIGHT),
                 MachineAir::Bytes(_) => Some(bytes::HEIGHT),
+                MachineAir::Blind(_) => Some(MIN_HEIGHT),
                 _ => None,
             })
             .collect()

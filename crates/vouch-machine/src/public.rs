@@ -1,68 +1,89 @@
 //! The public values of a segment proof: the statement it proves.
 //!
-//! The verifier computes these itself from the receipt's claims and the verifying key; a
-//! proof only verifies against the values its constraints were satisfied with.
+//! Every proof is of one segment of an execution (a run that fits one segment is a receipt of
+//! one segment): it goes from one root of the memory tree (registers and pc included) to the
+//! next and either halts, with an exit code and journal digest, or does not. The verifier
+//! builds the statement itself with [`SegmentStatement::new`] from the receipt's claims and
+//! the chain of roots; trace generation builds it with the same constructor, so the two can
+//! only agree on the rules below.
 
-/// pc of the segment's first instruction.
-pub const START_PC: usize = 0;
-/// pc of the instruction after the segment (0 when the segment halts).
-pub const END_PC: usize = 1;
-/// Clock of the state after the segment's last instruction (0 when the segment halts).
-pub const END_CLK: usize = 2;
 /// 1 if the segment ends with `HALT`, else 0.
-pub const HALTED: usize = 3;
-/// 1 if this is the execution's first segment (memory starts from the program image).
-pub const FIRST_SEGMENT: usize = 4;
+pub const HALTED: usize = 0;
 /// Exit code, as 4 little-endian bytes (0 unless halted).
-pub const EXIT_CODE: usize = 5;
+pub const EXIT_CODE: usize = 1;
 /// SHA-256 digest of the journal, as 32 bytes (0 unless halted).
-pub const JOURNAL_DIGEST: usize = 9;
-/// 1 for a continuation segment: the state comes from and goes to the memory tree (`ROOT_IN`,
-/// `ROOT_OUT`), pc included; `START_PC`, `END_PC`, `END_CLK` and `FIRST_SEGMENT` are then 0.
-/// 0 for a whole execution in one proof (the state starts from the image; no roots).
-pub const PAGED: usize = 41;
+pub const JOURNAL_DIGEST: usize = 5;
 /// Root of the memory tree before the segment (8 field elements).
-pub const ROOT_IN: usize = 42;
+pub const ROOT_IN: usize = 37;
 /// Root of the memory tree after the segment.
-pub const ROOT_OUT: usize = 50;
+pub const ROOT_OUT: usize = 45;
 /// Number of public values.
-pub const NUM_PUBLIC_VALUES: usize = 58;
+pub const NUM_PUBLIC_VALUES: usize = 53;
+
+/// How a segment ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegmentEnd {
+    /// The execution continues in the next segment.
+    Continues,
+    /// The segment ends with `HALT`.
+    Halted {
+        exit_code: u32,
+        journal_digest: [u8; 32],
+    },
+}
 
 /// The statement of one segment, in integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SegmentStatement {
-    pub start_pc: u32,
-    pub end_pc: u32,
-    pub end_clk: u32,
-    pub halted: bool,
-    pub first_segment: bool,
-    pub exit_code: u32,
-    pub journal_digest: [u8; 32],
-    /// Continuation segment: the state goes through the memory tree.
-    pub paged: bool,
-    /// Memory-tree roots before and after (canonical field values; zero unless `paged`).
+    pub end: SegmentEnd,
+    /// Memory-tree roots before and after (canonical field values).
     pub root_in: [u32; 8],
     pub root_out: [u32; 8],
 }
 
 impl SegmentStatement {
-    /// The public values, as field elements.
+    /// The statement of a segment from `root_in` to `root_out` that ends as `end`.
+    pub fn new(end: SegmentEnd, root_in: [u32; 8], root_out: [u32; 8]) -> Self {
+        Self {
+            end,
+            root_in,
+            root_out,
+        }
+    }
+
+    /// Replace the exit code of a halting segment (no effect on one that continues).
+    #[doc(hidden)]
+    pub fn set_exit_code(&mut self, code: u32) {
+        if let SegmentEnd::Halted { exit_code, .. } = &mut self.end {
+            *exit_code = code;
+        }
+    }
+
+    /// Whether the segment halts.
+    pub fn halted(&self) -> bool {
+        matches!(self.end, SegmentEnd::Halted { .. })
+    }
+
+    /// The public values, as field elements: exit code and digest are zero unless the segment
+    /// halts.
     pub fn to_field_elements(&self) -> Vec<vouch_stark::Val> {
         use vouch_stark::field::PrimeCharacteristicRing;
         let mut v = vec![vouch_stark::Val::ZERO; NUM_PUBLIC_VALUES];
         let f = vouch_stark::Val::from_u32;
-        v[START_PC] = f(self.start_pc);
-        v[END_PC] = f(self.end_pc);
-        v[END_CLK] = f(self.end_clk);
-        v[HALTED] = f(u32::from(self.halted));
-        v[FIRST_SEGMENT] = f(u32::from(self.first_segment));
-        for (i, b) in self.exit_code.to_le_bytes().iter().enumerate() {
+        let (exit_code, digest) = match self.end {
+            SegmentEnd::Continues => (0, [0; 32]),
+            SegmentEnd::Halted {
+                exit_code,
+                journal_digest,
+            } => (exit_code, journal_digest),
+        };
+        v[HALTED] = f(u32::from(self.halted()));
+        for (i, b) in exit_code.to_le_bytes().iter().enumerate() {
             v[EXIT_CODE + i] = f(u32::from(*b));
         }
-        for (i, b) in self.journal_digest.iter().enumerate() {
+        for (i, b) in digest.iter().enumerate() {
             v[JOURNAL_DIGEST + i] = f(u32::from(*b));
         }
-        v[PAGED] = f(u32::from(self.paged));
         for i in 0..8 {
             v[ROOT_IN + i] = f(self.root_in[i]);
             v[ROOT_OUT + i] = f(self.root_out[i]);

@@ -27,7 +27,7 @@ use vouch_machine::paging::{
     compress, leaf_hash, Digest, MemoryTree, PageUpdate, PagedWitness, PAGE_WORDS, PC_SLOT,
     TREE_DEPTH,
 };
-use vouch_machine::public::{NUM_PUBLIC_VALUES, PAGED, ROOT_IN, ROOT_OUT};
+use vouch_machine::public::{NUM_PUBLIC_VALUES, ROOT_IN, ROOT_OUT};
 use vouch_machine::trace::{LookupCounts, TraceError};
 use vouch_machine::{MachineAir, MachineBuilder};
 use vouch_stark::air::{Air, AirLayout, BaseAir, WindowAccess};
@@ -66,7 +66,7 @@ enum TestAir {
 impl BaseAir<Val> for TestAir {
     fn width(&self) -> usize {
         match self {
-            TestAir::Machine(a) => BaseAir::<Val>::width(a),
+            TestAir::Machine(a) => a.chip_width(),
             TestAir::Stub => STUB_WIDTH,
         }
     }
@@ -100,7 +100,7 @@ impl BaseAir<Val> for TestAir {
 impl<AB: MachineBuilder> Air<AB> for TestAir {
     fn eval(&self, b: &mut AB) {
         match self {
-            TestAir::Machine(a) => a.eval(b),
+            TestAir::Machine(a) => a.eval_chip(b),
             TestAir::Stub => {
                 let r: Vec<AB::Expr> = b.main().current_slice().iter().map(|&v| v.into()).collect();
                 MEMORY.receive(
@@ -169,7 +169,6 @@ impl Segment {
         let merkle = merkle::generate_trace(Some(witness), &mut counts, &mut perm_inputs)
             .unwrap_or_else(|e| panic!("{e}"));
         let mut public_values = vec![Val::ZERO; NUM_PUBLIC_VALUES];
-        public_values[PAGED] = Val::ONE;
         public_values[ROOT_IN..ROOT_IN + 8].copy_from_slice(&witness.root_in);
         public_values[ROOT_OUT..ROOT_OUT + 8].copy_from_slice(&witness.root_out);
         Self {
@@ -207,10 +206,7 @@ impl Segment {
     /// All tables, the Poseidon2, byte and stub tables rebuilt from what the others use.
     fn traces(&self) -> Vec<RowMajorMatrix<Val>> {
         let mut counts = LookupCounts::new(0, 0);
-        let seg = segment::generate_trace(
-            Some((self.start_pc, self.end_pc, self.end_clk)),
-            &mut counts,
-        );
+        let seg = segment::generate_trace((self.start_pc, self.end_pc, self.end_clk), &mut counts);
         let p2 = poseidon2::generate_trace(&self.lookups(), &mut counts)
             .unwrap_or_else(|e| panic!("{e}"));
         let mut traces = vec![RowMajorMatrix::new(Vec::new(), 1); airs().len()];
@@ -281,7 +277,7 @@ impl Segment {
     }
 
     /// Every constraint of every table, then every bus: `Err` names the first failure
-    /// (`table i: row r: failed constraints = …` or `Lookup mismatch (global lookup 'bus')…`).
+    /// (`table i: row r: failed constraints = …` or `N unbalanced bus entries: global lookup …`).
     fn check(&self) -> Result<(), String> {
         let traces = self.traces();
         let pvs = self.pvs();
@@ -533,7 +529,7 @@ fn honest_segments_satisfy_every_constraint_and_bus() {
         "the chips append exactly the permutations their rows look up, in row order"
     );
     let mut counts = seg.counts.clone();
-    segment::generate_trace(Some((seg.start_pc, seg.end_pc, seg.end_clk)), &mut counts);
+    segment::generate_trace((seg.start_pc, seg.end_pc, seg.end_clk), &mut counts);
     assert!(
         counts.bytes_trace().values == seg.traces()[BYTES].values,
         "the chips count exactly the byte lookups their rows make"
@@ -908,7 +904,7 @@ fn a_node_out_of_the_level_range_is_rejected() {
         .find(|&r| seg.merkle_row(r).level == f(TREE_DEPTH))
         .expect("root row");
     seg.merkle_row(r).level = f(TREE_DEPTH + 1);
-    seg.assert_rejected("level 22", &["Lookup mismatch"]);
+    seg.assert_rejected("level 22", &["unbalanced bus entries"]);
 }
 
 // ---------------------------------------------------------------------------------------------

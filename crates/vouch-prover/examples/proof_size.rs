@@ -1,6 +1,6 @@
 //! Break a receipt's size down by part: `proof_size <receipt>`.
 
-use vouch_verifier::{Proofs, ReceiptProof};
+use vouch_verifier::ReceiptProof;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -9,14 +9,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = std::fs::read(path)?;
     let receipt = vouch_verifier::Receipt::from_bytes(&bytes)?;
     println!("total {}", bytes.len());
-    match &receipt.proof {
-        Proofs::Whole(proof) => breakdown(proof)?,
-        Proofs::Segments(segments) => {
-            for (i, segment) in segments.iter().enumerate() {
-                println!("segment {i}");
-                breakdown(&segment.proof)?;
-            }
-        }
+    if let Some(key) = &receipt.proof.zk_key {
+        println!("zk key {}", size(key)?);
+    }
+    for (i, segment) in receipt.proof.segments.iter().enumerate() {
+        println!("segment {i}");
+        breakdown(&segment.proof)?;
     }
     Ok(())
 }

@@ -7,9 +7,9 @@ use vouch_machine::paging::{MemoryTree, PAGE_WORDS, PC_SLOT};
 use vouch_machine::trace::program_tables;
 use vouch_machine::{Machine, ProgramTables, MIN_LOG_HEIGHT};
 use vouch_stark::batch::ProverData;
-use vouch_stark::keys::preprocess;
+use vouch_stark::keys::{preprocess, prove_key_binding};
 use vouch_stark::{plain_config, zk_keygen_config, PlainConfig, ZkConfig, PARAMS};
-use vouch_verifier::{ProgramId, VerifyingKey, RECEIPT_VERSION};
+use vouch_verifier::{ProgramId, VerifyingKey, ZkVerifyingKey, RECEIPT_VERSION};
 
 use crate::ProveError;
 
@@ -19,54 +19,42 @@ pub struct ProvingKey {
     pub(crate) tables: Arc<ProgramTables>,
     pub(crate) machine: Machine,
     pub(crate) plain: ProverData<PlainConfig>,
-    pub(crate) zk: ProverData<ZkConfig>,
+    /// The zero-knowledge prover data and the key zero-knowledge receipts carry, made on first
+    /// use (it costs a second commitment to the tables and the binding proof).
+    zk: OnceLock<ZkKey>,
     vk: VerifyingKey,
-    /// The machine and prover data of continuation segments, made on first use.
-    paged: OnceLock<PagedKey>,
 }
 
-/// The paged machine's key: the same preprocessed tables, more chips.
-struct PagedKey {
-    machine: Machine,
-    plain: ProverData<PlainConfig>,
-    zk: ProverData<ZkConfig>,
+/// The preprocessed tables committed by the hiding PCS, and their binding to the plain ones.
+pub(crate) struct ZkKey {
+    pub(crate) data: ProverData<ZkConfig>,
+    pub(crate) key: ZkVerifyingKey,
 }
 
 impl ProvingKey {
-    /// Commit to `program`'s ROM and image (and the machine's fixed tables) in both modes.
+    /// Commit to `program`'s ROM (and the machine's fixed tables) and compute the root of its
+    /// initial memory tree: the verifying key, hence the program id.
     pub fn new(program: &Program) -> Result<Self, ProveError> {
         let tables = Arc::new(program_tables(program));
-        let machine = Machine::new(tables.clone(), false);
+        let machine = Machine::new(tables.clone());
         let log_heights = log_heights(&machine);
         let plain = preprocess(&plain_config(&PARAMS), machine.airs(), &log_heights)
             .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
-        let zk = preprocess(&zk_keygen_config(&PARAMS), machine.airs(), &log_heights)
-            .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
-        let commitment =
-            |c: Option<_>| c.ok_or_else(|| ProveError::Stark("no preprocessed tables".into()));
+        let commitment = plain
+            .common
+            .preprocessed
+            .as_ref()
+            .map(|p| p.commitment.clone())
+            .ok_or_else(|| ProveError::Stark("no preprocessed tables".into()))?;
         let fixed = machine.fixed_heights();
         let initial_root = initial_tree(&tables)
             .root()
             .map(|x| vouch_stark::field::PrimeField32::as_canonical_u32(&x));
-        let log = |h: Option<usize>| h.map_or(0, |h| h.trailing_zeros());
         let vk = VerifyingKey {
             version: RECEIPT_VERSION,
-            entry: program.entry(),
-            rom_log_height: log(fixed[vouch_machine::ChipKind::Program.index()]),
-            image_log_height: log(fixed[vouch_machine::ChipKind::Image.index()]),
-            commitment_plain: commitment(
-                plain
-                    .common
-                    .preprocessed
-                    .as_ref()
-                    .map(|p| p.commitment.clone()),
-            )?,
-            commitment_zk: commitment(
-                zk.common
-                    .preprocessed
-                    .as_ref()
-                    .map(|p| p.commitment.clone()),
-            )?,
+            rom_log_height: fixed[vouch_machine::ChipKind::Program.index()]
+                .map_or(0, |h| h.trailing_zeros()),
+            commitment,
             initial_root,
         };
         Ok(Self {
@@ -74,56 +62,37 @@ impl ProvingKey {
             tables,
             machine,
             plain,
-            zk,
+            zk: OnceLock::new(),
             vk,
-            paged: OnceLock::new(),
         })
     }
 
-    /// The machine of whole-execution proofs (`paged` = false) or continuation segments.
-    pub(crate) fn machine(&self, paged: bool) -> Result<&Machine, ProveError> {
-        Ok(if paged {
-            &self.paged_key()?.machine
-        } else {
-            &self.machine
-        })
-    }
-
-    /// The prover data (plain, zero-knowledge) of the machine.
-    pub(crate) fn prover_data(
-        &self,
-        paged: bool,
-    ) -> Result<(&ProverData<PlainConfig>, &ProverData<ZkConfig>), ProveError> {
-        if paged {
-            let k = self.paged_key()?;
-            Ok((&k.plain, &k.zk))
-        } else {
-            Ok((&self.plain, &self.zk))
-        }
-    }
-
-    fn paged_key(&self) -> Result<&PagedKey, ProveError> {
-        if let Some(k) = self.paged.get() {
+    /// The zero-knowledge prover data and key: the tables committed by the hiding PCS (with
+    /// fixed salts: they are public), and the proof that they are the plain commitment's.
+    pub(crate) fn zk(&self) -> Result<&ZkKey, ProveError> {
+        if let Some(k) = self.zk.get() {
             return Ok(k);
         }
-        let machine = Machine::new(self.tables.clone(), true);
-        let log_heights = log_heights(&machine);
-        let plain = preprocess(&plain_config(&PARAMS), machine.airs(), &log_heights)
-            .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
-        let zk = preprocess(&zk_keygen_config(&PARAMS), machine.airs(), &log_heights)
-            .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
-        // The extra chips have no preprocessed columns, so the commitments are the verifying
-        // key's: one program id covers both machines.
-        let plain_same = plain.common.preprocessed.as_ref().map(|p| &p.commitment)
-            == Some(&self.vk.commitment_plain);
-        let zk_same =
-            zk.common.preprocessed.as_ref().map(|p| &p.commitment) == Some(&self.vk.commitment_zk);
-        if !plain_same || !zk_same {
-            return Err(ProveError::Stark(
-                "paged machine commits differently".into(),
-            ));
-        }
-        Ok(self.paged.get_or_init(|| PagedKey { machine, plain, zk }))
+        let log_heights = log_heights(&self.machine);
+        let data = preprocess(
+            &zk_keygen_config(&PARAMS),
+            self.machine.airs(),
+            &log_heights,
+        )
+        .map_err(|e| ProveError::Stark(format!("{e:?}")))?;
+        let commitment = data
+            .common
+            .preprocessed
+            .as_ref()
+            .map(|p| p.commitment.clone())
+            .ok_or_else(|| ProveError::Stark("no preprocessed tables".into()))?;
+        let binding =
+            prove_key_binding(&self.plain, &data).map_err(|e| ProveError::Stark(e.to_string()))?;
+        let key = ZkVerifyingKey {
+            commitment,
+            binding,
+        };
+        Ok(self.zk.get_or_init(|| ZkKey { data, key }))
     }
 
     /// The memory tree of the program's initial state (the prover's copy, with the page

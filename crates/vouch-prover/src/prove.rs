@@ -9,7 +9,7 @@ use vouch_executor::{
 use vouch_machine::gadgets::memory::MAX_SEGMENT_CYCLES;
 use vouch_machine::paging::{Digest, PageUpdate};
 use vouch_machine::trace::{generate, SegmentTraces, TraceError};
-use vouch_machine::Machine;
+use vouch_machine::ChipKind;
 use vouch_stark::batch::{prove_batch, StarkInstance};
 use vouch_stark::{plain_config, zk_config, PARAMS};
 use vouch_verifier::{Proofs, Receipt, ReceiptProof, SegmentProof, RECEIPT_VERSION};
@@ -126,8 +126,55 @@ pub struct Tampering<'a> {
     pub traces: &'a mut Vec<vouch_stark::matrix::RowMajorMatrix<vouch_stark::Val>>,
     /// The public statement the proof is made for.
     pub statement: &'a mut vouch_machine::public::SegmentStatement,
-    /// The segment being proven (0 for a whole-execution proof).
+    /// The segment being proven.
     pub segment: usize,
+    /// Set by the `set_final*` helpers: after the tampering, the page-out sponges, the memory
+    /// tree's new hashes, the Poseidon2 table and `root_out` are recomputed from the page
+    /// table's final states (`vouch_machine::trace::repage`).
+    pub repage: bool,
+}
+
+impl Tampering<'_> {
+    /// Set the final value of cell `addr` (a register 0..=32, the pc 33, or a RAM word's byte
+    /// address), as the segment pages it out, keeping the memory tree consistent. Returns
+    /// whether the segment pages the cell.
+    pub fn set_final(&mut self, addr: u32, value: u32) -> bool {
+        self.set_final_limbs(addr, vouch_machine::gadgets::word::word_to_field(value))
+    }
+
+    /// As [`Tampering::set_final`], with raw (possibly non-byte) limbs.
+    pub fn set_final_limbs(&mut self, addr: u32, limbs: [vouch_stark::Val; 4]) -> bool {
+        self.repage = true;
+        let page = &mut self.traces[ChipKind::Page.index()];
+        match vouch_machine::trace::final_cell(page, addr) {
+            Some((last, _)) => {
+                *last = limbs;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Set the timestamp of cell `addr`'s final state. Returns whether the segment pages it.
+    pub fn set_final_ts(&mut self, addr: u32, ts: u32) -> bool {
+        use vouch_stark::field::PrimeCharacteristicRing;
+        self.repage = true;
+        let page = &mut self.traces[ChipKind::Page.index()];
+        match vouch_machine::trace::final_cell(page, addr) {
+            Some((_, last_ts)) => {
+                *last_ts = vouch_stark::Val::from_u32(ts);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The timestamp of cell `addr`'s final state, if the segment pages it.
+    pub fn final_ts(&mut self, addr: u32) -> Option<u32> {
+        use vouch_stark::field::PrimeField32;
+        let page = &mut self.traces[ChipKind::Page.index()];
+        vouch_machine::trace::final_cell(page, addr).map(|(_, ts)| ts.as_canonical_u32())
+    }
 }
 
 /// A progress callback (called from proving threads).
@@ -154,15 +201,16 @@ pub struct SegmentJob {
     pub segments: usize,
     /// The execution record of the segment.
     pub record: SegmentRecord,
-    /// The memory-tree update (for a segment of a multi-segment execution).
-    pub witness: Option<vouch_machine::paging::PagedWitness>,
+    /// The memory-tree update: the pages the segment reads in and writes out.
+    pub paging: vouch_machine::paging::PagedWitness,
     /// Zero knowledge.
     pub zk: bool,
 }
 
-/// One proven segment: the proof and, for a continuation segment, its roots.
+/// One proven segment: the proof and the memory-tree roots it goes between.
 pub struct ProvenSegment {
-    pub roots: Option<([u32; 8], [u32; 8])>,
+    pub root_in: [u32; 8],
+    pub root_out: [u32; 8],
     pub proof: ReceiptProof,
 }
 
@@ -176,8 +224,8 @@ pub struct Proven {
 }
 
 impl ProvingKey {
-    /// Execute the program on `input` and prove the execution: in one proof if it fits one
-    /// segment, otherwise segment by segment.
+    /// Execute the program on `input` and prove the execution, segment by segment (one
+    /// segment if it fits one).
     pub fn prove(
         &self,
         input: &[u8],
@@ -233,7 +281,6 @@ impl ProvingKey {
             ..ProveStats::default()
         };
 
-        let paged = segments > 1;
         let stats_cell = Mutex::new(stats);
         let results: Mutex<Vec<(usize, ProvenSegment)>> = Mutex::new(Vec::new());
         let workers = opts.jobs.max(1);
@@ -299,7 +346,7 @@ impl ProvingKey {
         let stats = stats_cell.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
         results.sort_by_key(|r| r.0);
-        let receipt = self.assemble(&exec, results.into_iter().map(|r| r.1).collect(), paged)?;
+        let receipt = self.assemble(&exec, results.into_iter().map(|r| r.1).collect())?;
         Ok(Proven {
             receipt,
             stats,
@@ -309,10 +356,9 @@ impl ProvingKey {
     }
 
     /// Execute `input` (with the recording the prover needs) and hand each segment's proving
-    /// job to `sink` as soon as it is complete. For a multi-segment execution (`segments > 1`,
-    /// from [`ProvingKey::count_segments`]) the jobs carry their memory-tree updates; the
-    /// tree update is sequential and cheap, proving the jobs is not and can happen anywhere,
-    /// in any order.
+    /// job to `sink` as soon as it is complete, with its memory-tree update (`segments` is
+    /// from [`ProvingKey::count_segments`]). The tree update is sequential and cheap, proving
+    /// the jobs is not and can happen anywhere, in any order.
     pub fn segment_jobs(
         &self,
         input: &[u8],
@@ -320,31 +366,25 @@ impl ProvingKey {
         segments: usize,
         mut sink: impl FnMut(SegmentJob) -> Result<(), ProveError>,
     ) -> Result<vouch_executor::Execution, ProveError> {
-        let paged = segments > 1;
         let exec_opts = ExecOptions {
             cycle_limit: opts.cycle_limit,
             record: true,
-            segment_cycles: if paged {
-                opts.segment_cycles
-            } else {
-                MAX_SEGMENT_CYCLES as u32
-            },
+            segment_cycles: opts.segment_cycles,
             ..ExecOptions::default()
         };
-        let mut tree = paged.then(|| self.initial_tree());
+        let mut tree = self.initial_tree();
         // Salts of the pages written out: random, so that the roots hide memory contents.
         let mut salts = vouch_stark::SecretRng::from_os();
         Executor::new(&self.program, input.to_vec(), exec_opts).run_with_segments(
             |record: SegmentRecord| -> Result<(), ProveError> {
-                let witness = tree.as_mut().map(|tree| {
-                    tree.update(PageUpdate::from_record(&record), || salts.field_elements())
-                });
+                let paging =
+                    tree.update(PageUpdate::from_record(&record), || salts.field_elements());
                 let index = record.index as usize;
                 sink(SegmentJob {
                     index,
                     segments,
                     record,
-                    witness,
+                    paging,
                     zk: opts.zk,
                 })
             },
@@ -375,26 +415,20 @@ impl ProvingKey {
         &self,
         exec: &vouch_executor::Execution,
         proven: Vec<ProvenSegment>,
-        paged: bool,
     ) -> Result<Receipt, ProveError> {
-        let proof = if paged {
-            let mut segments = Vec::with_capacity(proven.len());
-            for p in proven {
-                let (root_in, root_out) = p
-                    .roots
-                    .ok_or_else(|| ProveError::Stark("a segment without roots".into()))?;
-                segments.push(SegmentProof {
-                    root_in,
-                    root_out,
-                    proof: p.proof,
-                });
-            }
-            Proofs::Segments(segments)
+        let zk = proven.first().is_some_and(|p| p.proof.is_zk());
+        let segments = proven
+            .into_iter()
+            .map(|p| SegmentProof {
+                root_in: p.root_in,
+                root_out: p.root_out,
+                proof: p.proof,
+            })
+            .collect();
+        let zk_key = if zk {
+            Some(self.zk()?.key.clone())
         } else {
-            let [p]: [ProvenSegment; 1] = proven
-                .try_into()
-                .map_err(|_| ProveError::Stark("a whole proof must be one segment".into()))?;
-            Proofs::Whole(p.proof)
+            None
         };
         Ok(Receipt {
             version: RECEIPT_VERSION,
@@ -402,7 +436,7 @@ impl ProvingKey {
             journal: exec.journal.clone(),
             exit_code: exec.exit_code,
             vk: self.verifying_key().clone(),
-            proof,
+            proof: Proofs { zk_key, segments },
         })
     }
 }
@@ -429,6 +463,58 @@ impl ProvingKey {
         self.prove_job(job, Some((rebalance, tamper)), &stats, &|_, _| {})
     }
 
+    /// Soundness-test harness: the first failure the row-by-row debug checker finds in the
+    /// tampered traces of any segment (traces built and tampered exactly as
+    /// [`ProvingKey::prove_tampered`] builds them, multiplicities recomputed), naming the
+    /// table, row and constraint or the unbalanced bus; `None` if every segment passes.
+    #[doc(hidden)]
+    pub fn debug_check_tampered(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+        tamper: &TamperFn<'_>,
+    ) -> Result<Option<String>, ProveError> {
+        let (_, segments) = self.count_segments(input, opts)?;
+        let mut first = None;
+        self.segment_jobs(input, opts, segments, |job| {
+            if first.is_some() {
+                return Ok(());
+            }
+            let digest = job.record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
+            let mut st = generate(
+                &self.program,
+                &self.tables,
+                &job.record,
+                digest,
+                &job.paging,
+            )?;
+            let mut t = Tampering {
+                traces: &mut st.traces,
+                statement: &mut st.statement,
+                segment: job.index,
+                repage: false,
+            };
+            tamper(&mut t);
+            if t.repage {
+                vouch_machine::trace::repage(&mut st.traces, &mut st.statement);
+            }
+            let airs = self.machine.airs();
+            let pv = vec![st.statement.to_field_elements(); airs.len()];
+            vouch_machine::trace::rebalance(&self.machine, &self.tables, &mut st.traces, &pv);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                vouch_stark::debug::check_all(airs, &st.traces, &pv);
+            }));
+            first = result.err().map(|e| {
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            });
+            Ok(())
+        })?;
+        Ok(first)
+    }
+
     fn prove_job(
         &self,
         job: &SegmentJob,
@@ -436,23 +522,16 @@ impl ProvingKey {
         stats: &Mutex<ProveStats>,
         progress: &dyn Fn(Phase, usize),
     ) -> Result<ProvenSegment, ProveError> {
-        let paged = job.witness.is_some();
         progress(Phase::Trace, job.index);
         let t = Instant::now();
         let record = &job.record;
         let digest = record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
-        let mut traces = generate(
-            &self.program,
-            &self.tables,
-            record,
-            digest,
-            job.witness.as_ref(),
-        )?;
+        let mut traces = generate(&self.program, &self.tables, record, digest, &job.paging)?;
         let trace_time = t.elapsed();
         progress(Phase::Prove, job.index);
         let t = Instant::now();
         let mut local = ProveStats::default();
-        let proof = self.prove_traces(&mut traces, paged, job.zk, job.index, tamper, &mut local)?;
+        let proof = self.prove_traces(&mut traces, job.zk, job.index, tamper, &mut local)?;
         if let Ok(mut s) = stats.lock() {
             s.trace += trace_time;
             s.prove += t.elapsed();
@@ -462,10 +541,8 @@ impl ProvingKey {
             }
         }
         Ok(ProvenSegment {
-            roots: job
-                .witness
-                .as_ref()
-                .map(|w| (canonical(&w.root_in), canonical(&w.root_out))),
+            root_in: canonical(&job.paging.root_in),
+            root_out: canonical(&job.paging.root_out),
             proof,
         })
     }
@@ -474,21 +551,25 @@ impl ProvingKey {
     fn prove_traces(
         &self,
         traces: &mut SegmentTraces,
-        paged: bool,
         zk: bool,
         segment: usize,
         tamper: Option<(bool, &TamperFn<'_>)>,
         stats: &mut ProveStats,
     ) -> Result<ReceiptProof, ProveError> {
-        let machine = self.machine(paged)?;
+        let machine = &self.machine;
         let airs = machine.airs();
         match tamper {
             Some((rebalance, tamper)) => {
-                tamper(&mut Tampering {
+                let mut t = Tampering {
                     traces: &mut traces.traces,
                     statement: &mut traces.statement,
                     segment,
-                });
+                    repage: false,
+                };
+                tamper(&mut t);
+                if t.repage {
+                    vouch_machine::trace::repage(&mut traces.traces, &mut traces.statement);
+                }
                 if rebalance {
                     let pv = vec![traces.statement.to_field_elements(); airs.len()];
                     vouch_machine::trace::rebalance(machine, &self.tables, &mut traces.traces, &pv);
@@ -504,9 +585,14 @@ impl ProvingKey {
                 );
             }
         }
+        if zk {
+            // Mask every table's LogUp terminal (`vouch_machine::chips::blind`, docs/zk.md).
+            let mut rng = vouch_stark::SecretRng::from_os();
+            vouch_machine::chips::blind::set_blinds(&mut traces.traces, || rng.field_elements());
+        }
         let public_values = traces.statement.to_field_elements();
         let rows: usize = traces.instruction_rows.iter().sum();
-        let table_stats: Vec<TableStats> = Machine::kinds(paged)
+        let table_stats: Vec<TableStats> = ChipKind::ALL
             .iter()
             .zip(&traces.traces)
             .zip(&traces.instruction_rows)
@@ -530,17 +616,16 @@ impl ProvingKey {
                     .collect::<Vec<_>>()
             };
         }
-        let (plain_data, zk_data) = self.prover_data(paged)?;
         let proof = if zk {
             let config = zk_config(&PARAMS);
             ReceiptProof::Zk(
-                prove_batch(&config, &instances!(), zk_data)
+                prove_batch(&config, &instances!(), &self.zk()?.data)
                     .map_err(|e| ProveError::Stark(format!("{e:?}")))?,
             )
         } else {
             let config = plain_config(&PARAMS);
             ReceiptProof::Plain(
-                prove_batch(&config, &instances!(), plain_data)
+                prove_batch(&config, &instances!(), &self.plain)
                     .map_err(|e| ProveError::Stark(format!("{e:?}")))?,
             )
         };

@@ -9,14 +9,14 @@
 //! constraint group rejects a consistent lie; this one shows that no cell is free. The fixed
 //! lookup tables (ROM, image, range, bytes) are left out: their main columns are the
 //! multiplicities that the rebalancing recomputes. Padding rows are left out too. One test
-//! covers a whole execution on the unpaged machine, the other the segment and memory-tree
-//! chips (Poseidon2, page, Merkle) of a continuation segment.
+//! covers every chip on a run that fits one (halting) segment, the other the segment and
+//! memory-tree chips (Poseidon2, page, Merkle) of a segment in the middle of a longer run.
 
 mod common;
 
 use std::sync::Arc;
 
-use vouch_executor::{ExecOptions, Executor, Program};
+use vouch_executor::Program;
 use vouch_isa::Opcode;
 use vouch_machine::ChipKind;
 use vouch_stark::field::PrimeCharacteristicRing;
@@ -26,7 +26,7 @@ use vouch_stark::Val;
 use vouch_testkit::reg::*;
 use vouch_testkit::Asm;
 
-/// A program that runs every RV32IM instruction class the unpaged machine proves, on several
+/// A program that runs every RV32IM instruction class the machine proves, on several
 /// operand pairs, and every syscall the ecall chip handles.
 fn every_instruction() -> Vec<u8> {
     let mut p = Asm::new();
@@ -70,7 +70,7 @@ fn every_instruction() -> Vec<u8> {
         p.lh(T2, off, S2).lhu(T2, off, S2).sh(T0, off + 4, S2);
     }
     p.lw(T2, 0, S2).sw(T0, 4, S2).lw(T2, 4, S2);
-    // A word outside the image (the stack), whose initial value the boundary chip provides.
+    // A word outside the image (the stack), paged in as zero.
     p.sw(T0, -4, SP).lw(T2, -8, SP);
     // Jumps and upper immediates.
     let f = p.new_label();
@@ -159,55 +159,29 @@ fn assert_every_column_constrained(
     );
 }
 
-/// A whole execution in one proof: every instruction chip, the boundary, segment, ecall and
-/// HALT chips.
-#[test]
-fn every_column_of_every_filled_chip_is_constrained() {
-    let elf = every_instruction();
-    let program = Program::from_elf(&elf).expect("test ELF loads");
-    let tables = Arc::new(vouch_machine::trace::program_tables(&program));
-    let machine = vouch_machine::Machine::new(tables.clone(), false);
-    let opts = ExecOptions {
-        record: true,
-        ..Default::default()
-    };
-    let exec = Executor::new(&program, INPUT.to_le_bytes().to_vec(), opts)
-        .run()
-        .expect("the program runs to HALT");
-    let st = vouch_machine::trace::generate(
-        &program,
-        &tables,
-        &exec.segments[0],
-        exec.journal_digest,
-        None,
-    )
-    .expect("traces");
-    let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
-    let kinds: Vec<ChipKind> = ChipKind::ALL[..ChipKind::NUM_UNPAGED]
-        .iter()
-        .copied()
-        .filter(|k| !FIXED.contains(k))
-        .collect();
-    assert_every_column_constrained(&machine, &tables, &st.traces, &pv, &kinds);
-}
+/// A segment's machine, tables, traces and public values, and the run's segment count.
+type SegmentCase = (
+    vouch_machine::Machine,
+    Arc<vouch_machine::ProgramTables>,
+    Vec<RowMajorMatrix<Val>>,
+    Vec<Vec<Val>>,
+    usize,
+);
 
-/// A continuation segment: the segment chip and the memory-tree chips (Poseidon2, page,
-/// Merkle) that page memory in and out.
-#[test]
-fn every_column_of_the_paging_chips_is_constrained() {
-    let elf = every_instruction();
-    let pk = common::key(&elf);
-    let program = Program::from_elf(&elf).expect("test ELF loads");
+/// Segment `which` (from the end: 0 is the last) of a run of `elf` in segments of at most
+/// `segment_cycles`, with the machine and public values it is checked with.
+fn segment_traces(elf: &[u8], segment_cycles: u32, which: usize) -> SegmentCase {
+    let pk = common::key(elf);
+    let program = Program::from_elf(elf).expect("test ELF loads");
     let tables = Arc::new(vouch_machine::trace::program_tables(&program));
-    let machine = vouch_machine::Machine::new(tables.clone(), true);
+    let machine = vouch_machine::Machine::new(tables.clone());
     let opts = vouch_prover::ProveOptions {
         zk: false,
-        segment_cycles: 1 << 8,
+        segment_cycles,
         ..Default::default()
     };
     let input = INPUT.to_le_bytes();
     let (_, segments) = pk.count_segments(&input, &opts).expect("runs");
-    assert!(segments > 1, "the program must span several segments");
     let mut jobs = Vec::new();
     let exec = pk
         .segment_jobs(&input, &opts, segments, |job| {
@@ -215,24 +189,47 @@ fn every_column_of_the_paging_chips_is_constrained() {
             Ok(())
         })
         .expect("segment jobs");
-    // The last segment: it pages in and out and halts.
-    let job = jobs.last().expect("segments");
+    let job = &jobs[jobs.len() - 1 - which];
     let st = vouch_machine::trace::generate(
         &program,
         &tables,
         &job.record,
         exec.journal_digest,
-        job.witness.as_ref(),
+        &job.paging,
     )
     .expect("traces");
     let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
+    (machine, tables, st.traces, pv, segments)
+}
+
+/// A run that fits one segment: every chip it fills (all but the fixed tables), the
+/// halting segment's segment and paging chips included.
+#[test]
+fn every_column_of_every_filled_chip_is_constrained() {
+    let (machine, tables, traces, pv, segments) = segment_traces(&every_instruction(), 1 << 20, 0);
+    assert_eq!(segments, 1);
+    let kinds: Vec<ChipKind> = ChipKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| !FIXED.contains(k))
+        .collect();
+    assert_every_column_constrained(&machine, &tables, &traces, &pv, &kinds);
+}
+
+/// A segment in the middle of a run (it neither starts at the program's entry nor halts):
+/// the segment chip and the memory-tree chips (Poseidon2, page, Merkle) that page memory in
+/// and out.
+#[test]
+fn every_column_of_the_paging_chips_is_constrained() {
+    let (machine, tables, traces, pv, segments) = segment_traces(&every_instruction(), 1 << 6, 1);
+    assert!(segments > 2, "the program must span several segments");
     let kinds = [
         ChipKind::Segment,
         ChipKind::Poseidon2,
         ChipKind::Page,
         ChipKind::Merkle,
     ];
-    assert_every_column_constrained(&machine, &tables, &st.traces, &pv, &kinds);
+    assert_every_column_constrained(&machine, &tables, &traces, &pv, &kinds);
 }
 
 /// Real rows per chip whose every cell is perturbed.
@@ -242,9 +239,4 @@ const ROWS_PER_CHIP: usize = 6;
 const INPUT: u32 = 0x0bad_f00d;
 
 /// The fixed lookup tables, whose main columns are the multiplicities rebalancing recomputes.
-const FIXED: [ChipKind; 4] = [
-    ChipKind::Program,
-    ChipKind::Image,
-    ChipKind::Range16,
-    ChipKind::Bytes,
-];
+const FIXED: [ChipKind; 3] = [ChipKind::Program, ChipKind::Range16, ChipKind::Bytes];

@@ -9,7 +9,6 @@ use common::*;
 use vouch_prover::{ProveOptions, ProvingKey, Receipt, VerifyError};
 use vouch_testkit::reg::*;
 use vouch_testkit::Asm;
-use vouch_verifier::Proofs;
 
 /// A loop over `words` words of a buffer spread over several pages: each iteration stores a
 /// running sum and reloads the previous word; commits the final sum and exits with `exit`.
@@ -63,10 +62,7 @@ fn prove_segments(pk: &ProvingKey, zk: bool) -> Receipt {
 }
 
 fn segments(r: &mut Receipt) -> &mut Vec<vouch_verifier::SegmentProof> {
-    match &mut r.proof {
-        Proofs::Segments(s) => s,
-        Proofs::Whole(_) => panic!("expected a multi-segment receipt"),
-    }
+    &mut r.proof.segments
 }
 
 fn reencode(r: &Receipt) -> Receipt {
@@ -95,10 +91,11 @@ fn segments_with_zero_knowledge_verify() {
 }
 
 #[test]
-fn a_short_run_is_one_whole_proof() {
+fn a_short_run_is_one_segment() {
     let pk = key(&program(10, 0));
-    let r = prove_segments(&pk, false);
-    assert!(matches!(r.proof, Proofs::Whole(_)));
+    let mut r = prove_segments(&pk, false);
+    assert_eq!(segments(&mut r).len(), 1);
+    assert_eq!(segments(&mut r)[0].root_in, pk.verifying_key().initial_root);
     r.verify(pk.program_id()).unwrap();
 }
 
@@ -135,9 +132,7 @@ fn reordered_dropped_or_duplicated_segments_are_rejected() {
     let mut r = reencode(&honest);
     let s = segments(&mut r);
     let copy = Receipt::from_bytes(&honest.to_bytes().unwrap()).unwrap();
-    let Proofs::Segments(mut c) = copy.proof else {
-        unreachable!()
-    };
+    let mut c = copy.proof.segments;
     s.insert(2, c.remove(1));
     expect_broken(&r, id, "duplicated");
 
@@ -249,7 +244,7 @@ fn segment_jobs_are_self_contained_values() {
         .collect();
     proven.sort_by_key(|p| p.0);
     let receipt = pk
-        .assemble(&exec, proven.into_iter().map(|p| p.1).collect(), true)
+        .assemble(&exec, proven.into_iter().map(|p| p.1).collect())
         .unwrap();
     assert_eq!(receipt.proof.segments(), segments);
     reencode(&receipt).verify(pk.program_id()).unwrap();

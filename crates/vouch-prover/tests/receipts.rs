@@ -7,7 +7,6 @@ use common::*;
 use vouch_machine::chips::halt::HaltCols;
 use vouch_machine::ChipKind;
 use vouch_prover::{ProvingKey, Receipt, ReceiptProof, VerifyError};
-use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 use vouch_testkit::reg::*;
 use vouch_testkit::Asm;
@@ -42,7 +41,7 @@ fn tampered_journal_is_rejected() {
     r.journal = vec![1];
     assert!(matches!(
         r.verify(pk.program_id()),
-        Err(VerifyError::InvalidProof(_))
+        Err(VerifyError::InvalidSegment { .. })
     ));
 }
 
@@ -52,7 +51,7 @@ fn tampered_exit_code_is_rejected() {
     r.exit_code = 0;
     assert!(matches!(
         r.verify(pk.program_id()),
-        Err(VerifyError::InvalidProof(_))
+        Err(VerifyError::InvalidSegment { .. })
     ));
 }
 
@@ -78,7 +77,7 @@ fn another_programs_id_is_rejected() {
 #[test]
 fn receipt_from_another_program_is_rejected() {
     // Program 4's honest receipt, presented with program 3's key and id: the proof was made
-    // against the other program's ROM and image, so it fails.
+    // against the other program's ROM and starts from its initial root, so it fails.
     let (pk3, _) = setup();
     let pk4 = key(&program(4));
     let mut r = prove(&pk4, &[]);
@@ -86,7 +85,13 @@ fn receipt_from_another_program_is_rejected() {
     r.vk = pk3.verifying_key().clone();
     assert!(matches!(
         r.verify(pk3.program_id()),
-        Err(VerifyError::InvalidProof(_))
+        Err(VerifyError::BrokenChain { .. })
+    ));
+    // With the chain's first root made program 3's, the proof itself fails.
+    r.proof.segments[0].root_in = pk3.verifying_key().initial_root;
+    assert!(matches!(
+        r.verify(pk3.program_id()),
+        Err(VerifyError::InvalidSegment { .. })
     ));
 }
 
@@ -96,7 +101,7 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
     let id = pk.program_id();
     let edit = |f: &dyn Fn(&mut vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>)| {
         let mut r = reencode(&r);
-        let vouch_verifier::Proofs::Whole(ReceiptProof::Plain(proof)) = &mut r.proof else {
+        let ReceiptProof::Plain(proof) = &mut r.proof.segments[0].proof else {
             unreachable!("proved without zk")
         };
         f(proof);
@@ -109,7 +114,7 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.lookup_terminals.pop();
     });
     assert!(
-        matches!(omitted, Err(VerifyError::BadShape(_))),
+        matches!(omitted, Err(VerifyError::InvalidSegment { .. })),
         "{omitted:?}"
     );
     // Duplicate a table.
@@ -128,7 +133,7 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.lookup_terminals.push(p.lookup_terminals[n - 1]);
     });
     assert!(
-        matches!(duplicated, Err(VerifyError::BadShape(_))),
+        matches!(duplicated, Err(VerifyError::InvalidSegment { .. })),
         "{duplicated:?}"
     );
     // Swap two tables of the same height and width class (the two ALU tables).
@@ -139,7 +144,7 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
         p.lookup_terminals.swap(a, b);
     });
     assert!(
-        matches!(swapped, Err(VerifyError::InvalidProof(_))),
+        matches!(swapped, Err(VerifyError::InvalidSegment { .. })),
         "{swapped:?}"
     );
 }
@@ -147,22 +152,20 @@ fn omitted_duplicated_or_reordered_tables_are_rejected() {
 #[test]
 fn an_execution_that_does_not_halt_is_rejected() {
     // Prove the execution as a segment that stops just *before* HALT: the HALT row is removed,
-    // the boundary's final states of the cells HALT read go back to their previous accesses,
-    // and the segment ends at HALT's state. That is a consistent proof of an unfinished
-    // execution (checked below: every constraint and bus holds for `halted = 0`), and the
-    // verifier must still reject it because it requires a complete execution.
-    use vouch_machine::chips::boundary::BoundaryCols;
+    // the final states of the cells HALT read go back to their previous accesses, and the
+    // segment ends at HALT's state (the pc cell written at its clock). That is a consistent
+    // proof of an unfinished execution (checked below: every constraint and bus holds for a
+    // segment that continues), and the verifier must still reject it because it requires a
+    // complete execution.
     let elf = program(3);
     let pk = key(&elf);
     let tables = std::sync::Arc::new(vouch_machine::trace::program_tables(
         &vouch_executor::Program::from_elf(&elf).unwrap(),
     ));
-    let machine = vouch_machine::Machine::new(tables.clone(), false);
+    let machine = vouch_machine::Machine::new(tables.clone());
     let result = verify_tampered(&pk, &[], &|t| {
         let halt = *row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0);
-        let ptr: u32 = halt.ptr.iter().rev().fold(0, |acc, b| {
-            acc * 256 + b.to_string().parse::<u32>().unwrap()
-        });
+        let ptr = word_u32(&halt.ptr);
         let mut rewind = vec![
             (17u32, halt.a7_read.prev_ts),
             (10, halt.a0_read.prev_ts),
@@ -171,27 +174,22 @@ fn an_execution_that_does_not_halt_is_rejected() {
         for (k, read) in halt.digest_reads.iter().enumerate() {
             rewind.push((ptr + 4 * k as u32, read.prev_ts));
         }
-        let boundary = trace(t, ChipKind::Boundary);
         for (addr, prev_ts) in rewind {
-            let i = find_row(boundary, |r: &BoundaryCols<Val>| {
-                r.is_real == Val::ONE && r.addr == f(addr)
-            });
-            row_mut::<BoundaryCols<Val>>(boundary, i).last_ts = prev_ts;
+            assert!(t.set_final_ts(addr, val_u32(prev_ts)));
         }
         *row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0) = HaltCols::default();
-        t.statement.halted = false;
-        t.statement.end_pc = halt.pc.to_string().parse().unwrap();
-        t.statement.end_clk = halt.clk.to_string().parse().unwrap();
-        t.statement.exit_code = 0;
-        t.statement.journal_digest = [0; 32];
+        set_segment_end(t, val_u32(halt.pc), val_u32(halt.clk));
+        t.statement.end = vouch_machine::public::SegmentEnd::Continues;
         // The unfinished segment is internally consistent.
         let mut traces = t.traces.clone();
-        let pv = vec![t.statement.to_field_elements(); traces.len()];
+        let mut statement = *t.statement;
+        vouch_machine::trace::repage(&mut traces, &mut statement);
+        let pv = vec![statement.to_field_elements(); traces.len()];
         vouch_machine::trace::rebalance(&machine, &tables, &mut traces, &pv);
         vouch_stark::debug::check_all(machine.airs(), &traces, &pv);
     });
     assert!(
-        matches!(result, Err(VerifyError::InvalidProof(_))),
+        matches!(result, Err(VerifyError::InvalidSegment { .. })),
         "{result:?}"
     );
 }

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use vouch_machine::chips::alu::AluCols;
-use vouch_machine::chips::boundary;
 use vouch_machine::ChipKind;
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
@@ -45,16 +44,12 @@ fn honest_proof_verifies() {
 #[test]
 fn wrong_result_is_rejected() {
     let pk = key(&program());
-    // rd gets 301 instead of 300; the boundary agrees, so only the ALU constraint can object.
+    // rd gets 301 instead of 300; the paged-out state agrees, so only the ALU constraint can object.
     assert_rejected(&pk, &[], "wrong result", &|t| {
         let tr = trace(t, ChipKind::AluReg);
         let i = find_row(tr, |r: &AluCols<Val>| is_add_row(r, 200));
         row_mut::<AluCols<Val>>(tr, i).res[0] += Val::ONE;
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S2),
-            301
-        ));
+        assert!(t.set_final(u32::from(S2), 301));
     });
 }
 
@@ -68,11 +63,7 @@ fn consistent_wrong_sum_is_rejected() {
         let r = row_mut::<AluCols<Val>>(tr, i);
         r.res[0] += Val::ONE;
         r.sum[0] += Val::ONE;
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S2),
-            301
-        ));
+        assert!(t.set_final(u32::from(S2), 301));
     });
 }
 
@@ -82,7 +73,7 @@ fn out_of_range_limb_is_rejected() {
     // 200 + 100 = 300 = 44 + 256: claim sum_0 = 300 with no carry. The adder relation holds
     // over the field; only the byte check of `sum` can object. res keeps its honest bytes
     // through res_0 = 300? No: res must equal sum, so res_0 = 300 and res_1 = 0 too, which the
-    // boundary then records.
+    // paged-out state then records.
     assert_rejected(&pk, &[], "out-of-range limb", &|t| {
         let tr = trace(t, ChipKind::AluReg);
         let i = find_row(tr, |r: &AluCols<Val>| is_add_row(r, 200));
@@ -92,14 +83,7 @@ fn out_of_range_limb_is_rejected() {
         r.carry[0] = f(0);
         r.res[0] = f(300);
         r.res[1] = f(0);
-        let b = trace(t, ChipKind::Boundary);
-        let w = b.width;
-        for row in b.values.chunks_exact_mut(w) {
-            let row: &mut boundary::BoundaryCols<Val> = core::borrow::BorrowMut::borrow_mut(row);
-            if row.addr == f(u32::from(S2)) {
-                row.last = [f(300), f(0), f(0), f(0)];
-            }
-        }
+        assert!(t.set_final_limbs(u32::from(S2), [f(300), f(0), f(0), f(0)]));
     });
 }
 
@@ -135,11 +119,7 @@ fn wrong_signed_comparison_is_rejected() {
         r.sign_differ = Val::ONE;
         r.slt = Val::ZERO;
         r.res[0] = Val::ZERO;
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S3),
-            0
-        ));
+        assert!(t.set_final(u32::from(S3), 0));
     });
 }
 

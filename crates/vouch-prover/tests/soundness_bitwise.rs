@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use vouch_isa::{alu, Opcode};
 use vouch_machine::chips::bitwise::BitwiseCols;
-use vouch_machine::chips::boundary::{self, BoundaryCols};
 use vouch_machine::ChipKind;
 use vouch_prover::Tampering;
 use vouch_stark::field::PrimeCharacteristicRing;
@@ -84,18 +83,10 @@ fn row_writing<'a>(t: &'a mut Tampering<'_>, kind: ChipKind, rd: Reg) -> &'a mut
     row_mut(tr, i)
 }
 
-/// Make the boundary's final value of register `rd` the (possibly non-byte) field elements
+/// Make the paged-out final value of register `rd` the (possibly non-byte) field elements
 /// `last`, so that the memory bus agrees with a tampered write.
 fn set_last_raw(t: &mut Tampering<'_>, rd: Reg, last: [Val; 4]) {
-    let b = trace(t, ChipKind::Boundary);
-    let w = b.width;
-    let row = b
-        .values
-        .chunks_exact_mut(w)
-        .map(|r| -> &mut BoundaryCols<Val> { core::borrow::BorrowMut::borrow_mut(r) })
-        .find(|r| r.is_real == Val::ONE && r.addr == f(u32::from(rd)))
-        .expect("register in the boundary");
-    row.last = last;
+    assert!(t.set_final_limbs(u32::from(rd), last), "register paged in");
 }
 
 // POSITIVE
@@ -121,16 +112,12 @@ fn rebalanced_untouched_trace_verifies() {
 #[test]
 fn wrong_result_is_rejected() {
     let pk = key(&program());
-    // xor: flip a bit of the low byte; the boundary agrees, so only the byte-op lookup objects.
+    // xor: flip a bit of the low byte; the paged-out state agrees, so only the byte-op lookup objects.
     assert_rejected(&pk, &[], "wrong result", &|t| {
         let r = row_writing(t, ChipKind::BitwiseReg, S2);
         let want = A ^ B ^ 1;
         r.res[0] = f(want & 0xff);
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S2),
-            want
-        ));
+        assert!(t.set_final(u32::from(S2), want));
     });
 }
 
@@ -142,18 +129,14 @@ fn wrong_immediate_result_is_rejected() {
         let r = row_writing(t, ChipKind::BitwiseImm, S7);
         let want = (A & IMM as u32) & !0xff_u32 | (A | IMM as u32) & 0xff;
         r.res[0] = f(want & 0xff);
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S7),
-            want
-        ));
+        assert!(t.set_final(u32::from(S7), want));
     });
 }
 
 #[test]
 fn out_of_range_limb_is_rejected() {
     let pk = key(&program());
-    // or: res_0 + 256 and res_1 - 1 is the same word value (and the boundary records exactly
+    // or: res_0 + 256 and res_1 - 1 is the same word value (and the paged-out state records exactly
     // these field elements); only the byte range of the lookup can object.
     assert_rejected(&pk, &[], "out-of-range result byte", &|t| {
         let want = A | B;
@@ -183,11 +166,7 @@ fn wrong_operation_flag_is_rejected() {
         r.is_xor = Val::ZERO;
         r.is_or = Val::ONE;
         r.res = (A | B).to_le_bytes().map(|x| f(u32::from(x)));
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S2),
-            A | B
-        ));
+        assert!(t.set_final(u32::from(S2), A | B));
     });
 }
 
@@ -200,11 +179,7 @@ fn wrong_immediate_is_rejected() {
         let r = row_writing(t, ChipKind::BitwiseImm, S5);
         r.b = imm.to_le_bytes().map(|x| f(u32::from(x)));
         r.res = (A ^ imm).to_le_bytes().map(|x| f(u32::from(x)));
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S5),
-            A ^ imm
-        ));
+        assert!(t.set_final(u32::from(S5), A ^ imm));
     });
 }
 

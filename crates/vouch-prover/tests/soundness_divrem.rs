@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use vouch_isa::Opcode;
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::divrem::{DivRemCols, LIMBS};
 use vouch_machine::ChipKind;
 use vouch_stark::field::{Field, PrimeCharacteristicRing, PrimeField32};
@@ -326,11 +325,7 @@ const IDENTITY_ALL: [usize; 8] = [
 const Q_ALL_ONES_ALL: [usize; 4] = [Q_ALL_ONES, Q_ALL_ONES + 1, Q_ALL_ONES + 2, Q_ALL_ONES + 3];
 
 fn set_last(t: &mut vouch_prover::Tampering<'_>, rd: u8, value: u32) {
-    assert!(boundary::set_last(
-        trace(t, ChipKind::Boundary),
-        u32::from(rd),
-        value
-    ));
+    assert!(t.set_final(u32::from(rd), value));
 }
 
 #[test]
@@ -366,7 +361,7 @@ fn refill_of_honest_rows_changes_nothing() {
 #[test]
 fn wrong_result_is_rejected() {
     let elf = program();
-    // divu: rd gets 14284 instead of 14285; the boundary agrees.
+    // divu: rd gets 14284 instead of 14285; the paged-out state agrees.
     assert_rejected_because(
         &elf,
         &[],

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use vouch_abi::syscall::{COMMIT, CYCLE_COUNT, INPUT_REMAINING, RANDOM_WORD, READ_WORD, WRITE};
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::ecall::EcallCols;
 use vouch_machine::chips::halt::HaltCols;
 use vouch_machine::ChipKind;
@@ -161,12 +160,8 @@ fn constraints(idx: &[usize]) -> Reason<'_> {
 fn bump_final_a0(t: &mut Tampering<'_>, is: fn(&EcallCols<Val>) -> Val, exit: u32) {
     ecall_row(t, is).res[0] += Val::ONE;
     row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0).exit_code[0] += Val::ONE;
-    t.statement.exit_code = exit + 1;
-    assert!(boundary::set_last(
-        trace(t, ChipKind::Boundary),
-        u32::from(A0),
-        exit + 1
-    ));
+    t.statement.set_exit_code(exit + 1);
+    assert!(t.set_final(u32::from(A0), exit + 1));
 }
 
 #[test]

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::ecall::EcallCols;
 use vouch_machine::chips::halt::HaltCols;
 use vouch_machine::chips::jump::JumpCols;
@@ -216,11 +215,7 @@ fn wrong_link_is_rejected() {
         let r = jump_row(t, is_jal);
         r.link[0] += Val::ONE;
         let link = value(r.pc) + 5;
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(RA),
-            link
-        ));
+        assert!(t.set_final(u32::from(RA), link));
     });
 }
 
@@ -235,11 +230,7 @@ fn aliased_link_is_rejected() {
             let r = jump_row(t, is_jal);
             let alias = value(r.pc) + 4 + P;
             r.link = alias.to_le_bytes().map(|b| f(u32::from(b)));
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(RA),
-                alias
-            ));
+            assert!(t.set_final(u32::from(RA), alias));
         },
     );
 }
@@ -306,12 +297,8 @@ fn jalr_target_beyond_2_29_is_rejected() {
             r.carry_lo = Val::ZERO;
             r.carry_hi = Val::ZERO;
             row_mut::<HaltCols<Val>>(trace(t, ChipKind::Halt), 0).exit_code = bytes;
-            t.statement.exit_code = alias;
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(A0),
-                alias
-            ));
+            t.statement.set_exit_code(alias);
+            assert!(t.set_final(u32::from(A0), alias));
         },
     );
 }

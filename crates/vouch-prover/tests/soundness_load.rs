@@ -9,7 +9,6 @@ mod common;
 
 use common::*;
 use vouch_isa::Opcode::{self, Lb, Lbu, Lh, Lhu, Lw, Sw};
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::load::LoadCols;
 use vouch_machine::ChipKind;
 use vouch_prover::Tampering;
@@ -167,7 +166,7 @@ const ALIAS_ADDR: u32 = 0x0200_0004;
 
 /// A program with one load per tampering target; every destination register is never read
 /// again, and most loads are the only access to their word, so tampering can keep the memory
-/// bus balanced with the boundary chip alone.
+/// bus balanced with the paged-out final states alone.
 struct Neg {
     elf: Vec<u8>,
     data: u32,
@@ -243,11 +242,7 @@ fn mem_ts(r: &LoadCols<Val>) -> u32 {
 
 /// Set `rd`'s final value, so that the register's history matches a tampered result.
 fn set_rd(t: &mut Tampering<'_>, rd: u8, value: u32) {
-    assert!(boundary::set_last(
-        trace(t, ChipKind::Boundary),
-        u32::from(rd),
-        value
-    ));
+    assert!(t.set_final(u32::from(rd), value));
 }
 
 /// Indices of the load chip's constraints, in the order `LoadChip::eval` asserts them.
@@ -430,9 +425,9 @@ fn word_lo_out_of_range_is_rejected() {
 fn offset_flags_lying_is_rejected() {
     let neg = negative_program();
     // lbu at d+9 (offset 1) claims offset 0 with word_lo = (4 word_lo + 1) / 4 in the field,
-    // reading the misaligned cell d+9 (which the boundary starts at zero). The adder relations
-    // and range16(4 word_lo) = range16(9) hold: only range16(word_lo) — the check a scaled-only
-    // design would lack — objects.
+    // reading the misaligned cell d+9. The adder relations and range16(4 word_lo) =
+    // range16(9) hold: range16(word_lo) — the check a scaled-only design would lack — objects.
+    // (So does the memory bus: pages hold aligned words only, so no state of d+9 exists.)
     rejected(
         &neg,
         "offset flags lying",
@@ -449,9 +444,7 @@ fn offset_flags_lying_is_rejected() {
             r.res = [Val::ZERO; 4];
             set_read(&mut r.mem_read, 0, ts);
             set_rd(t, T6, 0);
-            let b = trace(t, ChipKind::Boundary);
-            boundary_cell(b, neg.data + 8).last_ts = Val::ZERO;
-            boundary_insert(b, neg.data + 9, 0, ts);
+            assert!(t.set_final_ts(neg.data + 8, 0));
         },
     );
 }
@@ -476,9 +469,7 @@ fn misaligned_lw_is_rejected() {
         r.res = [Val::ZERO; 4];
         set_read(&mut r.mem_read, 0, ts);
         set_rd(t, S6, 0);
-        let b = trace(t, ChipKind::Boundary);
-        boundary_cell(b, neg.data + 12).last_ts = Val::ZERO;
-        boundary_insert(b, neg.data + 11, 0, ts);
+        assert!(t.set_final_ts(neg.data + 12, 0));
     });
 }
 
@@ -495,7 +486,7 @@ fn address_aliasing_a_register_is_rejected() {
         Reason::Bus("range16", Some(ChipKind::Load)),
         &|t| {
             let victim = u32::from(VICTIM);
-            let victim_ts = val_u32(boundary_cell(trace(t, ChipKind::Boundary), victim).last_ts);
+            let victim_ts = t.final_ts(victim).expect("the register page is paged in");
             let r = load_row(t, neg.alias);
             let ts = mem_ts(r);
             assert_eq!(r.addr.carry_hi, Val::ZERO);
@@ -511,9 +502,8 @@ fn address_aliasing_a_register_is_rejected() {
             r.res = value;
             set_read(&mut r.mem_read, victim_ts, ts);
             set_rd(t, S5, VICTIM_VALUE);
-            let b = trace(t, ChipKind::Boundary);
-            boundary_cell(b, victim).last_ts = f(ts);
-            boundary_cell(b, ALIAS_ADDR).last_ts = Val::ZERO;
+            assert!(t.set_final_ts(victim, ts));
+            assert!(t.set_final_ts(ALIAS_ADDR, 0));
         },
     );
 }
@@ -527,13 +517,16 @@ fn rebalanced_untouched_trace_verifies() {
 }
 
 #[test]
-fn boundary_helpers_keep_an_honest_trace_valid() {
-    // The tampering helpers must not break anything by themselves: insert an unused cell
-    // that no access reads (initial 0, final 0 at timestamp 0) and re-sort — still verifies.
+fn paging_helpers_keep_an_honest_trace_valid() {
+    // The tampering helpers must not break anything by themselves: rewriting a final state
+    // with its own value and timestamp recomputes the page-out, the tree and the Poseidon2
+    // table, and the proof still verifies.
     let neg = negative_program();
     let pk = key(&neg.elf);
     verify_tampered(&pk, &[], &|t| {
-        boundary_insert(trace(t, ChipKind::Boundary), neg.data + 0x101, 0, 0);
+        let ts = t.final_ts(neg.data + 4).expect("the data page is paged in");
+        assert!(t.set_final_ts(neg.data + 4, ts));
+        assert!(t.set_final(u32::from(T2), 0x1234_5678));
     })
     .unwrap();
 }

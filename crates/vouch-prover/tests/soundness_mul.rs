@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use vouch_isa::Opcode;
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::mul::{MulCols, LIMBS};
 use vouch_machine::ChipKind;
 use vouch_stark::field::{PrimeCharacteristicRing, PrimeField32};
@@ -220,7 +219,7 @@ fn refill_of_an_honest_row_changes_nothing() {
 #[test]
 fn wrong_result_is_rejected() {
     let elf = program();
-    // mul: rd gets 0xfffff6f0 instead of 0xfffff6f1; the boundary agrees.
+    // mul: rd gets 0xfffff6f0 instead of 0xfffff6f1; the paged-out state agrees.
     assert_rejected_because(
         &elf,
         &[],
@@ -229,11 +228,7 @@ fn wrong_result_is_rejected() {
         &|t| {
             let r = row_of(trace(t, ChipKind::Mul), S2);
             r.res[0] -= Val::ONE;
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                0xffff_f6f0
-            ));
+            assert!(t.set_final(u32::from(S2), 0xffff_f6f0));
         },
     );
 }
@@ -250,11 +245,7 @@ fn high_word_for_mul_is_rejected() {
         &|t| {
             let r = row_of(trace(t, ChipKind::Mul), S2);
             r.res = [r.p[4], r.p[5], r.p[6], r.p[7]];
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                0xffff_ffff
-            ));
+            assert!(t.set_final(u32::from(S2), 0xffff_ffff));
         },
     );
 }
@@ -272,11 +263,7 @@ fn consistent_wrong_product_is_rejected() {
             let r = row_of(trace(t, ChipKind::Mul), S2);
             r.p[0] -= Val::ONE;
             r.res[0] -= Val::ONE;
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                0xffff_f6f0
-            ));
+            assert!(t.set_final(u32::from(S2), 0xffff_f6f0));
         },
     );
 }
@@ -322,7 +309,7 @@ fn out_of_range_result_byte_is_rejected() {
     let elf = program();
     // mul: the same limb shift where p_0, p_1 are result limbs: the register receives the
     // limbs (0xf1 + 256, 0xf5, 0xff, 0xff), the same integer as the honest result but not
-    // bytes (the boundary agrees).
+    // bytes (the paged-out state agrees).
     assert_rejected_because(
         &elf,
         &[],
@@ -336,11 +323,7 @@ fn out_of_range_result_byte_is_rejected() {
             r.res[0] += f(256);
             r.res[1] -= Val::ONE;
             let res = r.res;
-            assert!(set_last_limbs(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                res
-            ));
+            assert!(t.set_final_limbs(u32::from(S2), res));
         },
     );
 }
@@ -392,11 +375,7 @@ fn wrong_sign_bit_is_rejected() {
             r.a_sign = Val::ZERO;
             let res = refill(r);
             assert_eq!(res, 772);
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S3),
-                res
-            ));
+            assert!(t.set_final(u32::from(S3), res));
         },
     );
 }
@@ -415,11 +394,7 @@ fn wrong_extension_sign_is_rejected() {
             r.a_sign = Val::ONE;
             let res = refill(r);
             assert_eq!(res, 0xffff_ffff);
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S5),
-                res
-            ));
+            assert!(t.set_final(u32::from(S5), res));
         },
     );
     // mulh computed as mulhu (no sign extension at all, but the sign bits kept).
@@ -432,11 +407,7 @@ fn wrong_extension_sign_is_rejected() {
             let r = row_of(trace(t, ChipKind::Mul), S3);
             r.a_sign = Val::ZERO;
             let res = refill(r);
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S3),
-                res
-            ));
+            assert!(t.set_final(u32::from(S3), res));
         },
     );
 }

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use vouch_isa::{alu, AluOp, Opcode};
-use vouch_machine::chips::boundary::BoundaryCols;
 use vouch_machine::chips::shift::ShiftCols;
 use vouch_machine::ChipKind;
 use vouch_prover::Tampering;
@@ -116,18 +115,10 @@ fn row_writing<'a>(t: &'a mut Tampering<'_>, kind: ChipKind, rd: Reg) -> &'a mut
     row_mut(tr, i)
 }
 
-/// Make the boundary's final value of register `rd` the (possibly non-byte) field elements
+/// Make the paged-out final value of register `rd` the (possibly non-byte) field elements
 /// `last`, so that the memory bus agrees with a tampered write.
 fn set_last_raw(t: &mut Tampering<'_>, rd: Reg, last: [Val; 4]) {
-    let b = trace(t, ChipKind::Boundary);
-    let w = b.width;
-    let row = b
-        .values
-        .chunks_exact_mut(w)
-        .map(|r| -> &mut BoundaryCols<Val> { core::borrow::BorrowMut::borrow_mut(r) })
-        .find(|r| r.is_real == Val::ONE && r.addr == f(u32::from(rd)))
-        .expect("register in the boundary");
-    row.last = last;
+    assert!(t.set_final_limbs(u32::from(rd), last), "register paged in");
 }
 
 // Refilling a tampered row. Each stage recomputes, in the field, the columns the constraints
@@ -155,7 +146,7 @@ fn fill_splits(r: &mut ShiftCols<Val>) {
 }
 
 /// `top` and `res` from the splits, `neg`, `mul` and the byte-shift flags (as the
-/// constraints compute them), and the boundary's final value of the row's `rd` to match.
+/// constraints compute them), and the paged-out final value of the row's `rd` to match.
 fn fill_result(t: &mut Tampering<'_>, kind: ChipKind, rd: Reg) {
     let r = row_writing(t, kind, rd);
     r.top = r.hi[3] + r.neg * (f(256) - r.mul);
@@ -224,7 +215,7 @@ fn rebalanced_untouched_trace_verifies() {
 #[test]
 fn wrong_result_is_rejected() {
     let pk = key(&program());
-    // sll by 12: the low byte is 0; claim 1 (the boundary agrees).
+    // sll by 12: the low byte is 0; claim 1 (the paged-out state agrees).
     assert_rejected(&pk, &[], "wrong result", &|t| {
         let r = row_writing(t, ChipKind::ShiftReg, S2);
         assert_eq!(r.res[0], Val::ZERO);

@@ -240,7 +240,7 @@ fn mem_ts(r: &StoreCols<Val>) -> u32 {
 
 /// Set the final value of word `addr`, so that its history matches a tampered store.
 fn set_word(t: &mut Tampering<'_>, addr: u32, value: u32) {
-    boundary_cell(trace(t, ChipKind::Boundary), addr).last = word_to_field(value);
+    assert!(t.set_final(addr, value), "the word is paged in");
 }
 
 /// Indices of the store chip's constraints, in the order `StoreChip::eval` asserts them.
@@ -339,11 +339,7 @@ fn non_byte_in_the_new_word_is_rejected() {
             r.new[2] = f(0xd8 + 256);
             r.new[3] = f(0xc7 - 1);
             let limbs = r.new;
-            assert!(set_last_limbs(
-                trace(t, ChipKind::Boundary),
-                neg.data + 4,
-                limbs
-            ));
+            assert!(t.set_final_limbs(neg.data + 4, limbs));
         },
     );
 }
@@ -438,11 +434,10 @@ fn offset_flags_lying_is_rejected() {
             r.mask = word_to_field(0x0000_0001);
             r.new = word_to_field(VALUE & 0xff);
             set_write(&mut r.mem_write, 0, 0, ts);
-            let b = trace(t, ChipKind::Boundary);
-            let cell = boundary_cell(b, neg.data);
-            cell.last = word_to_field(DATA[0]);
-            cell.last_ts = Val::ZERO;
-            boundary_insert(b, neg.data + 1, VALUE & 0xff, ts);
+            // The word d is left as it was; the misaligned cell d+1 the store writes has no
+            // page to come from (so the memory bus objects as well).
+            assert!(t.set_final(neg.data, DATA[0]));
+            assert!(t.set_final_ts(neg.data, 0));
         },
     );
 }
@@ -459,11 +454,8 @@ fn misaligned_sw_is_rejected() {
         r.addr.word_lo = four_w * f(4).inverse();
         r.addr.offset = [Val::ZERO, Val::ONE, Val::ZERO, Val::ZERO];
         set_write(&mut r.mem_write, 0, 0, ts);
-        let b = trace(t, ChipKind::Boundary);
-        let cell = boundary_cell(b, neg.data + 8);
-        cell.last = word_to_field(DATA[2]);
-        cell.last_ts = Val::ZERO;
-        boundary_insert(b, neg.data + 7, VALUE, ts);
+        assert!(t.set_final(neg.data + 8, DATA[2]));
+        assert!(t.set_final_ts(neg.data + 8, 0));
     });
 }
 
@@ -479,7 +471,7 @@ fn store_aliasing_a_register_is_rejected() {
         Reason::Bus("range16", Some(ChipKind::Store)),
         &|t| {
             let victim = u32::from(VICTIM);
-            let victim_ts = val_u32(boundary_cell(trace(t, ChipKind::Boundary), victim).last_ts);
+            let victim_ts = t.final_ts(victim).expect("the register page is paged in");
             let r = store_row(t, neg.alias);
             let ts = mem_ts(r);
             assert_eq!(r.addr.carry_hi, Val::ZERO);
@@ -491,13 +483,11 @@ fn store_aliasing_a_register_is_rejected() {
                 f(victim)
             );
             set_write(&mut r.mem_write, victim_ts, VICTIM_VALUE, ts);
-            let b = trace(t, ChipKind::Boundary);
-            let cell = boundary_cell(b, victim);
-            cell.last = word_to_field(VALUE);
-            cell.last_ts = f(ts);
-            let cell = boundary_cell(b, ALIAS_ADDR);
-            cell.last = cell.init;
-            cell.last_ts = Val::ZERO;
+            assert!(t.set_final(victim, VALUE));
+            assert!(t.set_final_ts(victim, ts));
+            // The RAM word keeps its initial value (the page was zero until this store).
+            assert!(t.set_final(ALIAS_ADDR, 0));
+            assert!(t.set_final_ts(ALIAS_ADDR, 0));
         },
     );
 }

@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use vouch_machine::chips::boundary;
 use vouch_machine::chips::upper::UpperCols;
 use vouch_machine::ChipKind;
 use vouch_prover::Tampering;
@@ -131,11 +130,7 @@ fn wrong_lui_result_is_rejected() {
         constraints(&[constraint::ADD_BYTE_0]),
         &|t| {
             upper_row(t, S2).res[0] += Val::ONE;
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                0xffff_f001
-            ));
+            assert!(t.set_final(u32::from(S2), 0xffff_f001));
         },
     );
 }
@@ -149,11 +144,7 @@ fn wrong_auipc_result_is_rejected() {
             let r = upper_row(t, S3);
             r.res[1] += Val::ONE;
             let v = r.pc.as_canonical_u32().wrapping_add(0x8000_0000) + 256;
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S3),
-                v
-            ));
+            assert!(t.set_final(u32::from(S3), v));
         },
     );
 }
@@ -169,11 +160,7 @@ fn aliased_pc_bytes_are_rejected() {
         &|t| {
             let r = upper_row(t, S3);
             let res = readd(r, r.pc.as_canonical_u32() + P);
-            assert!(boundary::set_last(
-                trace(t, ChipKind::Boundary),
-                u32::from(S3),
-                res
-            ));
+            assert!(t.set_final(u32::from(S3), res));
         },
     );
 }
@@ -184,11 +171,7 @@ fn pc_added_by_lui_is_rejected() {
     rejected("LUI adds pc", constraints(&[constraint::PC_BYTES]), &|t| {
         let r = upper_row(t, S2);
         let res = readd(r, r.pc.as_canonical_u32());
-        assert!(boundary::set_last(
-            trace(t, ChipKind::Boundary),
-            u32::from(S2),
-            res
-        ));
+        assert!(t.set_final(u32::from(S2), res));
     });
 }
 
@@ -204,11 +187,7 @@ fn out_of_range_result_limb_is_rejected() {
             let r = upper_row(t, S2);
             r.res = limbs;
             r.carry = [Val::ZERO, Val::ONE, Val::ONE, Val::ONE];
-            assert!(set_last_limbs(
-                trace(t, ChipKind::Boundary),
-                u32::from(S2),
-                limbs
-            ));
+            assert!(t.set_final_limbs(u32::from(S2), limbs));
         },
     );
 }

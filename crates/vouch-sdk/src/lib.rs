@@ -26,6 +26,6 @@ pub use io::{Input, Journal};
 pub use program::{ExecuteOptions, ExecutionResult, Program};
 pub use prove::{
     journal, Phase, ProgramId, Progress, ProveInfo, ProveOptions, ProveStats, Prover, Receipt,
-    VerifyError,
+    VerifyError, MAX_RECEIPT_BYTES,
 };
 pub use vouch_executor::{ElfError, ExecError, FunctionProfile, Profile};

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 pub use vouch_prover::{Phase, Progress, ProveOptions, ProveStats};
-pub use vouch_verifier::{ProgramId, Receipt, VerifyError};
+pub use vouch_verifier::{ProgramId, Receipt, VerifyError, MAX_RECEIPT_BYTES};
 
 use crate::{Error, Journal, Program};
 

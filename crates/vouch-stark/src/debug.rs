@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use p3_air::{Air, DebugConstraintBuilder};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
-use p3_lookup::debug_util::{check_lookups, LookupDebugInstance};
 use p3_lookup::{InteractionSymbolicBuilder, Kind, Lookups};
 use p3_matrix::dense::{RowMajorMatrix, RowMajorMatrixView};
 use p3_matrix::stack::VerticalPair;
@@ -36,22 +35,139 @@ where
             panic!("table {i}: {msg}");
         }
     }
-    let lookups: Vec<Lookups<Val>> = airs
-        .iter()
-        .map(|air| Lookups::from_air::<Challenge, A>(air))
-        .collect();
-    let preprocessed: Vec<Option<RowMajorMatrix<Val>>> =
-        airs.iter().map(|a| a.preprocessed_trace()).collect();
-    let instances: Vec<LookupDebugInstance<'_, Val>> = (0..airs.len())
-        .map(|i| LookupDebugInstance {
-            main_trace: &traces[i],
-            preprocessed_trace: &preprocessed[i],
-            public_values: &public_values[i],
-            lookups: &lookups[i],
-            permutation_challenges: &[],
-        })
-        .collect();
-    check_lookups(&instances);
+    let imbalances = bus_imbalances(airs, traces, public_values);
+    if !imbalances.is_empty() {
+        let lines: Vec<String> = imbalances
+            .iter()
+            .take(16)
+            .map(|(bus, tuple, instance, net)| {
+                format!("global lookup '{bus}' (instance: {instance}, tuple {tuple:?}, net {net})")
+            })
+            .collect();
+        panic!(
+            "{} unbalanced bus entries: {}",
+            imbalances.len(),
+            lines.join("; ")
+        );
+    }
+}
+
+/// Every bus tuple whose multiplicities over all tables do not sum to zero, with each table
+/// that sends or receives it (and its net count there), sorted by bus, table and tuple. Empty
+/// when every bus balances.
+pub fn bus_imbalances<A>(
+    airs: &[A],
+    traces: &[RowMajorMatrix<Val>],
+    public_values: &[Vec<Val>],
+) -> Vec<(String, Vec<u32>, usize, i64)>
+where
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val>>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>,
+{
+    let mut totals: HashMap<(String, Vec<u32>), HashMap<usize, Val>> = HashMap::new();
+    for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
+        let lookups = Lookups::<Val>::from_air::<Challenge, A>(air);
+        let globals: Vec<_> = lookups
+            .iter()
+            .filter_map(|l| match &l.kind {
+                Kind::Global(name) => Some((name.clone(), l)),
+                Kind::Local => None,
+            })
+            .collect();
+        for_each_row(air, trace, &public_values[i], |builder| {
+            for (bus, lookup) in &globals {
+                for (tuple, mult) in lookup.elements.iter().zip(&lookup.multiplicities) {
+                    let m = mult.resolve(builder);
+                    if m == Val::ZERO {
+                        continue;
+                    }
+                    let key: Vec<u32> = tuple
+                        .iter()
+                        .map(|e| e.resolve(builder).as_canonical_u32())
+                        .collect();
+                    *totals
+                        .entry((bus.clone(), key))
+                        .or_default()
+                        .entry(i)
+                        .or_insert(Val::ZERO) += m;
+                }
+            }
+        });
+    }
+    let signed = |x: Val| {
+        let v = x.as_canonical_u32();
+        if v > Val::ORDER_U32 / 2 {
+            -i64::from(Val::ORDER_U32 - v)
+        } else {
+            i64::from(v)
+        }
+    };
+    let mut out = Vec::new();
+    for ((bus, tuple), per_table) in totals {
+        let net: Val = per_table.values().copied().sum();
+        if net == Val::ZERO {
+            continue;
+        }
+        for (instance, m) in per_table {
+            out.push((bus.clone(), tuple.clone(), instance, signed(m)));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Run `f` on a debug builder for every row of `trace` (with the next row wrapping around).
+fn for_each_row<A>(
+    air: &A,
+    trace: &RowMajorMatrix<Val>,
+    public_values: &[Val],
+    mut f: impl FnMut(&DebugConstraintBuilder<'_, Val>),
+) where
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val>>,
+{
+    let prep = air.preprocessed_trace();
+    let height = trace.height();
+    for row in 0..height {
+        let next = (row + 1) % height;
+        let local = trace.row_slice(row).map(|r| r.to_vec()).unwrap_or_default();
+        let nxt = trace
+            .row_slice(next)
+            .map(|r| r.to_vec())
+            .unwrap_or_default();
+        let (pl, pn) = match &prep {
+            Some(p) => (
+                p.row_slice(row).map(|r| r.to_vec()).unwrap_or_default(),
+                p.row_slice(next).map(|r| r.to_vec()).unwrap_or_default(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let main = VerticalPair::new(
+            RowMajorMatrixView::new_row(&local),
+            RowMajorMatrixView::new_row(&nxt),
+        );
+        let prep_pair = if prep.is_some() {
+            VerticalPair::new(
+                RowMajorMatrixView::new_row(&pl),
+                RowMajorMatrixView::new_row(&pn),
+            )
+        } else {
+            VerticalPair::new(
+                RowMajorMatrixView::new(&[], 0),
+                RowMajorMatrixView::new(&[], 0),
+            )
+        };
+        let builder = DebugConstraintBuilder::<Val>::new(
+            row,
+            main,
+            prep_pair,
+            public_values,
+            Val::from_bool(row == 0),
+            Val::from_bool(row + 1 == height),
+            Val::from_bool(row + 1 != height),
+            &[],
+        );
+        f(&builder);
+    }
 }
 
 /// For every interaction that *queries* one of `buses` (a lookup with a non-zero weight), the
@@ -81,62 +197,22 @@ where
         if relevant.is_empty() {
             continue;
         }
-        let prep = air.preprocessed_trace();
-        let height = trace.height();
-        for row in 0..height {
-            let next = (row + 1) % height;
-            let local = trace.row_slice(row).map(|r| r.to_vec()).unwrap_or_default();
-            let nxt = trace
-                .row_slice(next)
-                .map(|r| r.to_vec())
-                .unwrap_or_default();
-            let (pl, pn) = match &prep {
-                Some(p) => (
-                    p.row_slice(row).map(|r| r.to_vec()).unwrap_or_default(),
-                    p.row_slice(next).map(|r| r.to_vec()).unwrap_or_default(),
-                ),
-                None => (Vec::new(), Vec::new()),
-            };
-            let main = VerticalPair::new(
-                RowMajorMatrixView::new_row(&local),
-                RowMajorMatrixView::new_row(&nxt),
-            );
-            let prep_pair = if prep.is_some() {
-                VerticalPair::new(
-                    RowMajorMatrixView::new_row(&pl),
-                    RowMajorMatrixView::new_row(&pn),
-                )
-            } else {
-                VerticalPair::new(
-                    RowMajorMatrixView::new(&[], 0),
-                    RowMajorMatrixView::new(&[], 0),
-                )
-            };
-            let builder = DebugConstraintBuilder::<Val>::new(
-                row,
-                main,
-                prep_pair,
-                &public_values[i],
-                Val::from_bool(row == 0),
-                Val::from_bool(row + 1 == height),
-                Val::from_bool(row + 1 != height),
-                &[],
-            );
+        for_each_row(air, trace, &public_values[i], |builder| {
             for (bus, lookup) in &relevant {
                 for (tuple, mult) in lookup.elements.iter().zip(&lookup.multiplicities) {
-                    let m = mult.resolve(&builder);
+                    let m = mult.resolve(builder);
                     if m == Val::ZERO {
                         continue;
                     }
                     let key: Vec<u32> = tuple
                         .iter()
-                        .map(|e| e.resolve(&builder).as_canonical_u32())
+                        .map(|e| e.resolve(builder).as_canonical_u32())
                         .collect();
                     *counts.entry((bus.clone(), key)).or_default() +=
                         u64::from(m.as_canonical_u32());
                 }
             }
-        }
+        });
     }
     counts
 }

@@ -16,6 +16,7 @@
 mod config;
 pub mod debug;
 pub mod keys;
+pub mod replay;
 mod security;
 
 pub use config::*;
@@ -46,9 +47,10 @@ pub mod matrix {
 /// Multi-table proving and verification.
 pub mod batch {
     pub use p3_batch_stark::common::GlobalPreprocessed;
+    pub use p3_batch_stark::proof::OpenedValuesWithLookups;
     pub use p3_batch_stark::{
-        prove_batch, verify_batch, BatchProof, BatchVerificationError, CommonData, ProverData,
-        StarkGenericConfig, StarkInstance,
+        prove_batch, verify_batch, BatchProof, BatchVerificationError, CommonData, OpenedValues,
+        ProverData, StarkGenericConfig, StarkInstance,
     };
     pub use p3_lookup::InteractionSymbolicBuilder;
 }

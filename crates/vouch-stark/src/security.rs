@@ -93,6 +93,71 @@ impl SecurityReport {
     }
 }
 
+impl StarkShape {
+    /// The most demanding proof of the batch of `airs` a verifier accepts: every table at
+    /// `2^max_log_height` rows. Constraints, degrees, bus fractions and tuple widths are read
+    /// off the AIRs and their lookups exactly as proving packs them (`keys::lookups`).
+    pub fn of_airs<SC, A>(config: &SC, airs: &[A], max_log_height: usize) -> Self
+    where
+        SC: p3_batch_stark::StarkGenericConfig,
+        p3_air::symbolic::SymbolicExpressionExt<p3_uni_stark::Val<SC>, SC::Challenge>:
+            p3_field::Algebra<SC::Challenge>,
+        A: p3_air::Air<p3_lookup::InteractionSymbolicBuilder<p3_uni_stark::Val<SC>, SC::Challenge>>,
+    {
+        use p3_air::symbolic::AirLayout;
+        use p3_air::BaseAir;
+        use p3_field::BasedVectorSpace;
+        let zk = config.is_zk();
+        let heights = vec![max_log_height; airs.len()];
+        let lookups = crate::keys::lookups(config, airs, &heights);
+        let gadget = p3_lookup::LogUpGadget::new();
+        let ext_dim = <SC::Challenge as BasedVectorSpace<p3_uni_stark::Val<SC>>>::DIMENSION;
+        let mut shape = StarkShape {
+            max_log_height,
+            num_constraints: 0,
+            max_constraint_degree: 0,
+            log_num_fractions: 0,
+            max_tuple_width: 0,
+            num_batched_functions: 0,
+            zk: zk == 1,
+        };
+        let mut fractions_per_row = 0usize;
+        for (air, lookups) in airs.iter().zip(&lookups) {
+            let (base, ext) = p3_batch_stark::symbolic::get_symbolic_constraints(
+                air,
+                AirLayout::from_air(air),
+                lookups,
+                &gadget,
+            );
+            shape.num_constraints += base.len() + ext.len();
+            let degree = base
+                .iter()
+                .map(|c| c.degree_multiple())
+                .chain(ext.iter().map(|c| c.degree_multiple()))
+                .max()
+                .unwrap_or(0);
+            shape.max_constraint_degree = shape.max_constraint_degree.max(degree);
+            for lookup in lookups.iter() {
+                fractions_per_row += lookup.elements.len();
+                let widest = lookup.elements.iter().map(Vec::len).max().unwrap_or(0);
+                shape.max_tuple_width = shape.max_tuple_width.max(widest + 1);
+            }
+            let log_chunks = ceil_log2((degree + zk).max(2) - 1);
+            let permutation = if lookups.is_empty() {
+                0
+            } else {
+                lookups.len() + 1
+            };
+            shape.num_batched_functions += BaseAir::width(air)
+                + BaseAir::preprocessed_width(air)
+                + (permutation + (1 << (log_chunks + zk))) * ext_dim
+                + zk * BaseAir::width(air);
+        }
+        shape.log_num_fractions = ceil_log2(fractions_per_row.max(1)) + max_log_height;
+        shape
+    }
+}
+
 fn p3_security_grinding(params: &Params) -> p3_uni_stark::GrindingSites {
     p3_uni_stark::GrindingSites {
         out_of_domain: params.ood_pow_bits,

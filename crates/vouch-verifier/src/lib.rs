@@ -14,11 +14,12 @@
     clippy::indexing_slicing
 )]
 
+mod budget;
 mod receipt;
 mod verify;
 
 pub use receipt::{
-    ProgramId, Proofs, Receipt, ReceiptProof, SegmentProof, VerifyingKey, MAX_RECEIPT_BYTES,
-    MAX_SEGMENTS, RECEIPT_VERSION,
+    decode_budget, ProgramId, Proofs, Receipt, ReceiptProof, SegmentProof, VerifyingKey,
+    ZkVerifyingKey, DECODE_BYTES_PER_BYTE, MAX_RECEIPT_BYTES, MAX_SEGMENTS, RECEIPT_VERSION,
 };
-pub use verify::VerifyError;
+pub use verify::{VerifyError, MAX_LOG_HEIGHT};

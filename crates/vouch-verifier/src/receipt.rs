@@ -1,19 +1,48 @@
 //! Receipts, verifying keys and program identities, and their byte encoding.
 
+use core::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Deserializer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use vouch_stark::batch::BatchProof;
-use vouch_stark::keys::CommitmentOf;
+use vouch_stark::keys::{CommitmentOf, KeyBinding};
 use vouch_stark::{PlainConfig, ZkConfig};
 
+use crate::budget::{Budget, Budgeted};
 use crate::VerifyError;
 
 /// Version of the receipt format and of the machine it proves. A receipt of another version
 /// is rejected, not misread.
-pub const RECEIPT_VERSION: u32 = 3;
+pub const RECEIPT_VERSION: u32 = 4;
 
 /// Largest receipt the verifier decodes (a receipt holds one proof per segment).
 pub const MAX_RECEIPT_BYTES: usize = 1 << 30;
+
+/// Memory a receipt of `len` bytes may decode into ([`crate::budget`]): a small multiple of
+/// its size. Honest receipts take about RATIO_MEASURED of it (`decode_budget_is_generous`).
+pub fn decode_budget(len: usize) -> usize {
+    DECODE_BYTES_PER_BYTE
+        .saturating_mul(len)
+        .saturating_add(1 << 16)
+}
+
+/// See [`decode_budget`].
+pub const DECODE_BYTES_PER_BYTE: usize = 8;
+
+/// Decodes a `T` with every allocation charged to a [`Budget`].
+struct BudgetSeed<'b, T>(&'b Budget, PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for BudgetSeed<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::deserialize(Budgeted {
+            inner: d,
+            budget: self.0,
+        })
+    }
+}
 
 /// Most segments a receipt may hold.
 pub const MAX_SEGMENTS: usize = 1 << 16;
@@ -24,31 +53,38 @@ const MAGIC: &[u8; 8] = b"VOUCHRCT";
 /// width on real receipts, whose many small values outweigh the field elements above 2^28).
 const ENCODING: bincode::config::Configuration = bincode::config::standard();
 
-/// What fixes a program for the verifier: its entry point and the commitments to its ROM and
-/// initial image (with the machine's fixed tables), in both proof modes, with their heights.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// What fixes a program for the verifier: its ROM (through the commitment to the machine's
+/// preprocessed tables, the ROM among them) and its initial state (registers, pc = entry
+/// point, memory image), through the root of the initial memory tree. These are exactly what
+/// the program id hashes, so an id names one ROM and one initial state: one program.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyingKey {
     /// Receipt/machine version the key was made for.
     pub version: u32,
-    pub entry: u32,
-    /// log2 heights of the ROM and image tables.
+    /// log2 height of the ROM table.
     pub rom_log_height: u32,
-    pub image_log_height: u32,
-    /// Commitment to every preprocessed table, for proofs without zero knowledge.
-    pub commitment_plain: CommitmentOf<PlainConfig>,
-    /// The same tables committed by the hiding PCS (deterministically salted: they are
-    /// public).
-    pub commitment_zk: CommitmentOf<ZkConfig>,
+    /// Commitment to every preprocessed table (non-hiding PCS).
+    pub commitment: CommitmentOf<PlainConfig>,
     /// Root of the memory tree of the initial state (registers, pc = entry, image; salts 0),
-    /// where the first segment of a multi-segment proof starts (docs/continuations.md).
+    /// where the first segment starts (docs/continuations.md).
     pub initial_root: [u32; 8],
+}
+
+/// What zero-knowledge proofs are checked against: the same preprocessed tables committed by
+/// the hiding PCS (deterministically salted: they are public), with a proof that this
+/// commitment holds the tables of the [`VerifyingKey`]'s (`vouch_stark::keys::KeyBinding`). It
+/// is not part of the program id; the binding ties it to what is.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ZkVerifyingKey {
+    pub commitment: CommitmentOf<ZkConfig>,
+    pub binding: KeyBinding,
 }
 
 impl VerifyingKey {
     /// The program's identity: SHA-256 of the key.
     pub fn program_id(&self) -> ProgramId {
         let mut h = Sha256::new();
-        h.update(b"vouch.program-id.v1");
+        h.update(b"vouch.program-id.v2");
         // Encoding a key to memory cannot fail; an empty encoding would simply not match.
         h.update(bincode::serde::encode_to_vec(self, ENCODING).unwrap_or_default());
         ProgramId(h.finalize().into())
@@ -105,7 +141,7 @@ impl ReceiptProof {
     }
 }
 
-/// One segment of a multi-segment proof: its proof and the memory-tree roots it goes between.
+/// One segment's proof and the memory-tree roots it goes between.
 #[derive(Serialize, Deserialize)]
 pub struct SegmentProof {
     /// Root of the memory tree before the segment (canonical field values).
@@ -115,33 +151,24 @@ pub struct SegmentProof {
     pub proof: ReceiptProof,
 }
 
-/// The proof of a receipt: the whole execution in one proof, or one proof per segment.
+/// The proof of a receipt: one STARK per segment, chained by memory-tree roots from the
+/// program's initial state, the last one halting. A run that fits one segment has one.
 #[derive(Serialize, Deserialize)]
-// A receipt holds one `Proofs`, built once and never moved in a loop: boxing the larger
-// variant would only add an allocation.
-#[allow(clippy::large_enum_variant)]
-pub enum Proofs {
-    /// The whole execution, from the program's initial image to HALT.
-    Whole(ReceiptProof),
-    /// Consecutive segments, chained by memory-tree roots, the last one halting.
-    Segments(Vec<SegmentProof>),
+pub struct Proofs {
+    /// The hiding key the segment proofs are checked against when they are zero-knowledge.
+    pub zk_key: Option<ZkVerifyingKey>,
+    pub segments: Vec<SegmentProof>,
 }
 
 impl Proofs {
     /// Whether every proof is zero-knowledge.
     pub fn is_zk(&self) -> bool {
-        match self {
-            Proofs::Whole(p) => p.is_zk(),
-            Proofs::Segments(s) => !s.is_empty() && s.iter().all(|s| s.proof.is_zk()),
-        }
+        !self.segments.is_empty() && self.segments.iter().all(|s| s.proof.is_zk())
     }
 
-    /// Number of segments (1 for a whole-execution proof).
+    /// Number of segments.
     pub fn segments(&self) -> usize {
-        match self {
-            Proofs::Whole(_) => 1,
-            Proofs::Segments(s) => s.len(),
-        }
+        self.segments.len()
     }
 }
 
@@ -172,9 +199,23 @@ impl Receipt {
         Ok(out)
     }
 
-    /// Decode bytes made by [`Receipt::to_bytes`]. Never panics; allocates at most in
-    /// proportion to `bytes.len()`, which must not exceed [`MAX_RECEIPT_BYTES`].
+    /// Decode bytes made by [`Receipt::to_bytes`]. Never panics; the decoded receipt may take
+    /// at most [`decode_budget`]`(bytes.len())` bytes of memory, and `bytes.len()` must not
+    /// exceed [`MAX_RECEIPT_BYTES`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        Self::decode(bytes, &Budget::new(decode_budget(bytes.len())))
+    }
+
+    /// The memory `bytes` decode into as the decoder charges it, decoding without a budget:
+    /// how far honest receipts are from [`decode_budget`].
+    #[doc(hidden)]
+    pub fn decoded_charge(bytes: &[u8]) -> Result<usize, VerifyError> {
+        let budget = Budget::new(usize::MAX);
+        Self::decode(bytes, &budget)?;
+        Ok(usize::MAX - budget.left())
+    }
+
+    fn decode(bytes: &[u8], budget: &Budget) -> Result<Self, VerifyError> {
         if bytes.len() > MAX_RECEIPT_BYTES {
             return Err(VerifyError::Decode(format!(
                 "receipt of {} bytes exceeds the {} byte limit",
@@ -201,7 +242,8 @@ impl Receipt {
             return Err(VerifyError::UnsupportedVersion(version));
         }
         let config = ENCODING.with_limit::<MAX_RECEIPT_BYTES>();
-        let (receipt, used): (Receipt, usize) = bincode::serde::decode_from_slice(body, config)
+        let seed = BudgetSeed::<Receipt>(budget, PhantomData);
+        let (receipt, used) = bincode::serde::seed_decode_from_slice(seed, body, config)
             .map_err(|e| VerifyError::Decode(e.to_string()))?;
         if used != body.len() {
             return Err(VerifyError::Decode(format!(

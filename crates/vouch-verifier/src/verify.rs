@@ -1,14 +1,18 @@
 //! Verification.
 
-use sha2::{Digest, Sha256};
-use vouch_machine::public::SegmentStatement;
-use vouch_machine::{Machine, MIN_LOG_HEIGHT};
-use vouch_stark::batch::{verify_batch, StarkGenericConfig};
-use vouch_stark::keys::verifier_common;
-use vouch_stark::par::*;
-use vouch_stark::{plain_config, zk_keygen_config, PARAMS};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::receipt::{ProgramId, Proofs, Receipt, ReceiptProof, MAX_SEGMENTS, RECEIPT_VERSION};
+use sha2::{Digest, Sha256};
+use vouch_machine::public::{SegmentEnd, SegmentStatement};
+use vouch_machine::{Machine, MIN_LOG_HEIGHT};
+use vouch_stark::batch::{verify_batch, BatchProof, CommonData, StarkGenericConfig};
+use vouch_stark::keys::{preprocessed_shape, verifier_common, verify_key_binding};
+use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::par::*;
+use vouch_stark::replay::{self, TerminalPairs};
+use vouch_stark::{plain_config, zk_keygen_config, Challenge, PlainConfig, Val, ZkConfig, PARAMS};
+
+use crate::receipt::{ProgramId, Receipt, ReceiptProof, MAX_SEGMENTS, RECEIPT_VERSION};
 
 /// Why a receipt was rejected. Each is one line.
 #[derive(Debug, thiserror::Error)]
@@ -26,16 +30,19 @@ pub enum VerifyError {
     },
     #[error("the receipt's verifying key does not hash to its program id")]
     KeyMismatch,
+    #[error("the receipt's zero-knowledge key does not commit to the program's tables: {0}")]
+    ZkKeyMismatch(String),
     #[error("the receipt's proof has the wrong shape: {0}")]
     BadShape(String),
-    #[error("the proof does not verify against the claimed journal and exit code: {0}")]
-    InvalidProof(String),
     #[error(
         "segment {segment} of {segments} does not start where the previous one ended \
          (a segment is missing, repeated, out of order or from another run)"
     )]
     BrokenChain { segment: usize, segments: usize },
-    #[error("segment {segment} of {segments} does not verify: {why}")]
+    #[error(
+        "segment {segment} of {segments} does not verify{}: {why}",
+        if .segment + 1 == *.segments { " (the halting one: against the claimed journal and exit code)" } else { "" }
+    )]
     InvalidSegment {
         segment: usize,
         segments: usize,
@@ -44,11 +51,27 @@ pub enum VerifyError {
 }
 
 /// Largest log2 table height a verifier accepts (the largest segment, 2^22 cycles, fits).
-const MAX_LOG_HEIGHT: u32 = 22;
+pub const MAX_LOG_HEIGHT: u32 = 22;
+
+/// The KoalaBear modulus: memory-tree roots are canonical field elements below it.
+const KOALABEAR_P: u32 = 0x7f00_0001;
+
+/// What every segment of one receipt is checked against, built once per receipt: the
+/// machine's constraints and the verifier's view of its lookups and preprocessed tables.
+struct Checker<SC: StarkGenericConfig> {
+    config: SC,
+    machine: Machine,
+    common: CommonData<SC>,
+}
 
 impl Receipt {
     /// Check that this receipt proves an execution of the program `expected` that halted with
     /// `self.exit_code` after committing `self.journal`.
+    ///
+    /// The checks run cheapest first, and the first failure is reported: version and program
+    /// id, the key, the shape of every segment proof, the chain of memory roots, the
+    /// zero-knowledge key's binding, then the segment proofs themselves (in parallel where
+    /// the `parallel` feature is on), stopping at the first that fails.
     pub fn verify(&self, expected: ProgramId) -> Result<(), VerifyError> {
         if self.version != RECEIPT_VERSION || self.vk.version != RECEIPT_VERSION {
             return Err(VerifyError::UnsupportedVersion(
@@ -64,162 +87,267 @@ impl Receipt {
         if self.vk.program_id() != self.program_id {
             return Err(VerifyError::KeyMismatch);
         }
-        let (rom, image) = (self.vk.rom_log_height, self.vk.image_log_height);
-        let in_range = |h: u32| (MIN_LOG_HEIGHT as u32..=MAX_LOG_HEIGHT).contains(&h);
-        if !in_range(rom) || !in_range(image) {
+        let rom = self.vk.rom_log_height;
+        if !(MIN_LOG_HEIGHT as u32..=MAX_LOG_HEIGHT).contains(&rom) {
             return Err(VerifyError::BadShape(format!(
-                "table heights 2^{rom} and 2^{image} are out of range"
+                "a ROM table of height 2^{rom} is out of range"
             )));
         }
-        let digest: [u8; 32] = Sha256::digest(&self.journal).into();
-        match &self.proof {
-            Proofs::Whole(proof) => {
-                let statement = SegmentStatement {
-                    start_pc: self.vk.entry,
-                    end_pc: 0,
-                    end_clk: 0,
-                    halted: true,
-                    first_segment: true,
-                    exit_code: self.exit_code,
-                    journal_digest: digest,
-                    paged: false,
-                    root_in: [0; 8],
-                    root_out: [0; 8],
-                };
-                self.check_one(proof, &statement, false)
-            }
-            Proofs::Segments(segments) => {
-                if segments.is_empty() || segments.len() > MAX_SEGMENTS {
-                    return Err(VerifyError::BadShape(format!(
-                        "{} segments",
-                        segments.len()
-                    )));
-                }
-                // The chain: from the initial state, each segment starting where the previous
-                // one ended. Checked before any proof, so that a dropped, duplicated or
-                // reordered segment is named as such.
-                let mut root = self.vk.initial_root;
-                for (i, seg) in segments.iter().enumerate() {
-                    if seg.root_in != root {
-                        return Err(VerifyError::BrokenChain {
-                            segment: i,
-                            segments: segments.len(),
-                        });
-                    }
-                    root = seg.root_out;
-                }
-                // Every segment in the same mode as the receipt says (`is_zk` is true only when
-                // all are zero-knowledge).
-                let zk = self.proof.is_zk();
-                if segments.iter().any(|seg| seg.proof.is_zk() != zk) {
-                    return Err(VerifyError::BadShape("segments mix proof modes".into()));
-                }
-                // Segment proofs are independent: checked in parallel (when the `parallel`
-                // feature of vouch-stark is on), the first failing segment reported.
-                let results: Vec<Result<(), VerifyError>> = segments
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, seg)| {
-                        let last = i + 1 == segments.len();
-                        let statement = SegmentStatement {
-                            start_pc: 0,
-                            end_pc: 0,
-                            end_clk: 0,
-                            halted: last,
-                            first_segment: false,
-                            exit_code: if last { self.exit_code } else { 0 },
-                            journal_digest: if last { digest } else { [0; 32] },
-                            paged: true,
-                            root_in: seg.root_in,
-                            root_out: seg.root_out,
-                        };
-                        self.check_one(&seg.proof, &statement, true)
-                            .map_err(|e| match e {
-                                VerifyError::InvalidProof(why) => VerifyError::InvalidSegment {
-                                    segment: i,
-                                    segments: segments.len(),
-                                    why,
-                                },
-                                other => other,
-                            })
-                    })
-                    .collect();
-                results.into_iter().collect()
-            }
+        let segments = &self.proof.segments;
+        let n = segments.len();
+        if n == 0 || n > MAX_SEGMENTS {
+            return Err(VerifyError::BadShape(format!("{n} segments")));
         }
-    }
-
-    /// Verify one STARK proof of `statement`, on the paged or unpaged machine.
-    fn check_one(
-        &self,
-        proof: &ReceiptProof,
-        statement: &SegmentStatement,
-        paged: bool,
-    ) -> Result<(), VerifyError> {
-        if statement
-            .root_in
-            .iter()
-            .chain(&statement.root_out)
-            .any(|&x| x >= KOALABEAR_P)
+        // Every segment in the same mode (`is_zk` is true only when all are zero-knowledge).
+        let zk = self.proof.is_zk();
+        if segments.iter().any(|seg| seg.proof.is_zk() != zk) {
+            return Err(VerifyError::BadShape("segments mix proof modes".into()));
+        }
+        // The chain: from the initial state, each segment starting where the previous one
+        // ended. Checked before any proof, so that a dropped, duplicated or reordered segment
+        // is named as such.
+        let mut root = self.vk.initial_root;
+        for (i, seg) in segments.iter().enumerate() {
+            if seg.root_in != root {
+                return Err(VerifyError::BrokenChain {
+                    segment: i,
+                    segments: n,
+                });
+            }
+            root = seg.root_out;
+        }
+        if root_of_field(&self.vk.initial_root)
+            || segments.iter().any(|s| root_of_field(&s.root_out))
         {
             return Err(VerifyError::BadShape(
                 "a memory-tree root is not a field element".into(),
             ));
         }
-        let (rom, image) = (self.vk.rom_log_height, self.vk.image_log_height);
-        let machine = Machine::for_verifier(1 << rom, 1 << image, paged);
-        let log_heights: Vec<usize> = machine
-            .fixed_heights()
-            .iter()
-            .map(|h| h.map_or(MIN_LOG_HEIGHT, |h| h.trailing_zeros() as usize))
-            .collect();
-        let public_values = vec![statement.to_field_elements(); machine.airs().len()];
-        match proof {
-            ReceiptProof::Zk(proof) => check!(
-                &zk_keygen_config(&PARAMS),
-                &machine,
+        let digest: [u8; 32] = Sha256::digest(&self.journal).into();
+        let statement = |i: usize| self.statement(i, digest);
+        let machine = Machine::for_verifier(1 << rom);
+        let log_heights = fixed_log_heights(&machine);
+        if zk {
+            let key = self.proof.zk_key.as_ref().ok_or_else(|| {
+                VerifyError::BadShape("zero-knowledge segments without a zero-knowledge key".into())
+            })?;
+            let plain = plain_config(&PARAMS);
+            let plain_common = verifier_common(
+                &plain,
+                machine.airs(),
                 &log_heights,
-                self.vk.commitment_zk.clone(),
-                proof,
-                &public_values
-            ),
-            ReceiptProof::Plain(proof) => check!(
-                &plain_config(&PARAMS),
-                &machine,
+                self.vk.commitment.clone(),
+            );
+            verify_key_binding(
+                &self.vk.commitment,
+                &key.commitment,
+                &preprocessed_shape(&plain_common),
+                &key.binding,
+            )
+            .map_err(|e| VerifyError::ZkKeyMismatch(e.to_string()))?;
+            let config = zk_keygen_config(&PARAMS);
+            let common = verifier_common(
+                &config,
+                machine.airs(),
                 &log_heights,
-                self.vk.commitment_plain.clone(),
-                proof,
-                &public_values
-            ),
+                key.commitment.clone(),
+            );
+            let checker = Checker {
+                config,
+                machine,
+                common,
+            };
+            check_all(n, |i| match segments.get(i).map(|s| &s.proof) {
+                Some(ReceiptProof::Zk(p)) => checker.check_zk(p, &statement(i)),
+                _ => Err("a segment in the wrong mode".into()),
+            })
+        } else {
+            if self.proof.zk_key.is_some() {
+                return Err(VerifyError::BadShape(
+                    "a zero-knowledge key in a receipt without zero knowledge".into(),
+                ));
+            }
+            let config = plain_config(&PARAMS);
+            let common = verifier_common(
+                &config,
+                machine.airs(),
+                &log_heights,
+                self.vk.commitment.clone(),
+            );
+            let checker = Checker {
+                config,
+                machine,
+                common,
+            };
+            check_all(n, |i| match segments.get(i).map(|s| &s.proof) {
+                Some(ReceiptProof::Plain(p)) => checker.check_plain(p, &statement(i)),
+                _ => Err("a segment in the wrong mode".into()),
+            })
         }
     }
 }
 
-/// The KoalaBear modulus: memory-tree roots are canonical field elements below it.
-const KOALABEAR_P: u32 = 0x7f00_0001;
+impl Receipt {
+    /// What segment `i` claims: it halts (with the receipt's exit code and journal digest)
+    /// if it is the last one, and goes between its roots.
+    fn statement(&self, i: usize, journal_digest: [u8; 32]) -> SegmentStatement {
+        let segments = &self.proof.segments;
+        let end = if i + 1 == segments.len() {
+            SegmentEnd::Halted {
+                exit_code: self.exit_code,
+                journal_digest,
+            }
+        } else {
+            SegmentEnd::Continues
+        };
+        segments.get(i).map_or_else(
+            || SegmentStatement::new(end, [0; 8], [0; 8]),
+            |seg| SegmentStatement::new(end, seg.root_in, seg.root_out),
+        )
+    }
 
-/// Verify `proof` under one configuration. A macro rather than a generic function: the
+    /// The zero-knowledge audit (`docs/zk.md`): replay segment `segment`'s transcript as a
+    /// verifier does and pair each table's published LogUp terminal with the terminal the
+    /// candidate `traces` (in `ChipKind::ALL` order) give under the same challenges. A proof
+    /// without zero knowledge reproduces its own traces' terminals; a zero-knowledge one must
+    /// match no candidate. `machine` must hold the program's tables (`Machine::new`): the
+    /// attacker knows the program. Only the keys are checked here, not the proof.
+    #[doc(hidden)]
+    pub fn replay_terminals(
+        &self,
+        machine: &Machine,
+        segment: usize,
+        traces: &[RowMajorMatrix<Val>],
+    ) -> Result<TerminalPairs<Challenge>, VerifyError> {
+        let seg = self
+            .proof
+            .segments
+            .get(segment)
+            .ok_or_else(|| VerifyError::BadShape(format!("no segment {segment}")))?;
+        let digest: [u8; 32] = Sha256::digest(&self.journal).into();
+        let log_heights = fixed_log_heights(machine);
+        let pv = vec![self.statement(segment, digest).to_field_elements(); machine.airs().len()];
+        let bad = |why: String| VerifyError::InvalidSegment {
+            segment,
+            segments: self.proof.segments.len(),
+            why,
+        };
+        match (&seg.proof, &self.proof.zk_key) {
+            (ReceiptProof::Zk(p), Some(key)) => {
+                let config = zk_keygen_config(&PARAMS);
+                let common = verifier_common(
+                    &config,
+                    machine.airs(),
+                    &log_heights,
+                    key.commitment.clone(),
+                );
+                replay::terminals(&config, machine.airs(), &common, p, &pv, traces).map_err(bad)
+            }
+            (ReceiptProof::Plain(p), None) => {
+                let config = plain_config(&PARAMS);
+                let common = verifier_common(
+                    &config,
+                    machine.airs(),
+                    &log_heights,
+                    self.vk.commitment.clone(),
+                );
+                replay::terminals(&config, machine.airs(), &common, p, &pv, traces).map_err(bad)
+            }
+            _ => Err(VerifyError::BadShape("proof mode and keys disagree".into())),
+        }
+    }
+}
+
+/// The log heights of the machine's tables as the verifier describes them: the fixed ones
+/// exactly, the others at the minimum (only tables with preprocessed columns need theirs).
+fn fixed_log_heights(machine: &Machine) -> Vec<usize> {
+    machine
+        .fixed_heights()
+        .iter()
+        .map(|h| h.map_or(MIN_LOG_HEIGHT, |h| h.trailing_zeros() as usize))
+        .collect()
+}
+
+/// Whether a root has an element that is not a canonical field element.
+fn root_of_field(root: &[u32; 8]) -> bool {
+    root.iter().any(|&x| x >= KOALABEAR_P)
+}
+
+/// Run `check` on segments `0..n` (in parallel where enabled), stop starting new ones after a
+/// failure, and report the first failing segment.
+fn check_all(
+    n: usize,
+    check: impl Fn(usize) -> Result<(), String> + Sync,
+) -> Result<(), VerifyError> {
+    let first_failure = AtomicUsize::new(usize::MAX);
+    let failures: Vec<(usize, String)> = (0..n)
+        .into_par_iter()
+        .filter_map(|i| {
+            if first_failure.load(Ordering::Relaxed) < i {
+                return None;
+            }
+            let result = check(i).err()?;
+            first_failure.fetch_min(i, Ordering::Relaxed);
+            Some((i, result))
+        })
+        .collect();
+    match failures.into_iter().min_by_key(|f| f.0) {
+        None => Ok(()),
+        Some((segment, why)) => Err(VerifyError::InvalidSegment {
+            segment,
+            segments: n,
+            why,
+        }),
+    }
+}
+
+/// Verify one proof under one configuration. A macro rather than a generic function: the
 /// Plonky3 bounds a generic version needs would repeat the whole configuration.
-macro_rules! check {
-    ($config:expr, $machine:expr, $log_heights:expr, $commitment:expr, $proof:expr, $pv:expr) => {{
-        let (config, machine, proof) = ($config, $machine, $proof);
-        let airs = machine.airs();
+macro_rules! check_one {
+    ($checker:expr, $proof:expr, $statement:expr) => {{
+        let (checker, proof) = ($checker, $proof);
+        let airs = checker.machine.airs();
         if proof.degree_bits.len() != airs.len() {
-            return Err(VerifyError::BadShape(format!(
+            return Err(format!(
                 "{} tables, the machine has {}",
                 proof.degree_bits.len(),
                 airs.len()
-            )));
+            ));
         }
-        let zk = config.is_zk();
+        let zk = checker.config.is_zk();
         for &bits in &proof.degree_bits {
             if bits < MIN_LOG_HEIGHT + zk || bits > MAX_LOG_HEIGHT as usize + zk {
-                return Err(VerifyError::BadShape(format!("a table of height 2^{bits}")));
+                return Err(format!("a table of height 2^{bits}"));
             }
         }
-        let common = verifier_common(config, airs, $log_heights, $commitment);
-        verify_batch(config, airs, proof, $pv, &common)
-            .map_err(|e| VerifyError::InvalidProof(e.to_string()))
+        let public_values = vec![$statement.to_field_elements(); airs.len()];
+        verify_batch(
+            &checker.config,
+            airs,
+            proof,
+            &public_values,
+            &checker.common,
+        )
+        .map_err(|e| e.to_string())
     }};
 }
-use check;
+
+impl Checker<ZkConfig> {
+    fn check_zk(
+        &self,
+        proof: &BatchProof<ZkConfig>,
+        statement: &SegmentStatement,
+    ) -> Result<(), String> {
+        check_one!(self, proof, statement)
+    }
+}
+
+impl Checker<PlainConfig> {
+    fn check_plain(
+        &self,
+        proof: &BatchProof<PlainConfig>,
+        statement: &SegmentStatement,
+    ) -> Result<(), String> {
+        check_one!(self, proof, statement)
+    }
+}

@@ -491,7 +491,6 @@ mod trace {
 pub(crate) mod tests {
     use vouch_executor::{MemoryAccess, Step};
     use vouch_isa::{Instruction, Opcode};
-    use vouch_stark::field::PrimeCharacteristicRing;
     use vouch_stark::matrix::RowMajorMatrix;
     use vouch_stark::Val;
 
@@ -510,18 +509,7 @@ pub(crate) mod tests {
         air: MachineAir,
         trace: &RowMajorMatrix<Val>,
     ) -> Option<String> {
-        let pv = vec![Val::ZERO; crate::public::NUM_PUBLIC_VALUES];
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            vouch_stark::debug::check_all(&[air], core::slice::from_ref(trace), &[pv]);
-        }));
-        let msg = result.err().map(|e| {
-            e.downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default()
-        })?;
-        let (_, failed) = msg.split_once("failed constraints = ")?;
-        Some(failed.to_string())
+        crate::chips::branch::failing_constraints(air, trace)
     }
 
     /// What the row's constraints make `op` return for `word` at offset `k` (for misaligned

@@ -2,13 +2,12 @@
 
 pub mod alu;
 pub mod bitwise;
-pub mod boundary;
+pub mod blind;
 pub mod branch;
 pub mod bytes;
 pub mod divrem;
 pub mod ecall;
 pub mod halt;
-pub mod image;
 pub mod jump;
 pub mod load;
 pub mod merkle;

@@ -1,21 +1,23 @@
-//! The segment's boundary on the execution bus.
+//! The segment's boundary on the execution bus, and the pc between segments.
 //!
-//! On its first row (and only there: `is_first` is 1 on row 0 and 0 after) this chip sends the
-//! start state `(start_pc, 1)` and, unless the segment halts, receives the end state
-//! `(end_pc, end_clk)`. Each instruction row receives one state and sends its successor with
-//! the clock plus one (HALT sends none), so a balanced `exec` bus means the instruction rows
-//! form exactly one chain of clocks 1, 2, 3, … from the start state to HALT or to the end
-//! state: no instruction skipped, repeated or invented, and no row without a predecessor.
+//! Given the memory-tree roots `ROOT_IN` and `ROOT_OUT` (public values), this chip proves
+//! that the segment's execution starts at the pc the tree holds and, unless the segment halts,
+//! ends at the pc it writes back:
 //!
-//! Where the pc comes from:
-//! - a whole execution in one proof (`PAGED` = 0): `start_pc` is the public value `START_PC`
-//!   (the entry point) and the end state is public (`END_PC`, `END_CLK`);
-//! - a continuation segment (`PAGED` = 1): the pc is private, held in memory cell `PC_SLOT`
-//!   (33) of the register page. This chip receives that cell's initial state
-//!   `(33, start_pc, 0)` — paged in from the memory tree — and sends its final state
-//!   `(33, end_pc, 4 end_clk)`, which is paged out. The pc words are bytes (paged-in bytes are
-//!   range-checked by the page chip; `end_pc`'s here) with top byte below 32, so their value as
-//!   a field element is the pc itself.
+//! - On its first row (and only there: `is_first` is 1 on row 0 and 0 after, every other
+//!   column is 0 on the other rows) it sends the start state `(start_pc, 1)` and, unless the
+//!   segment halts, receives the end state `(end_pc, end_clk)`. Each instruction row receives
+//!   one state and sends its successor with the clock plus one (HALT sends none), so a
+//!   balanced `exec` bus means the instruction rows form exactly one chain of clocks 1, 2, 3,
+//!   … from the start state to HALT or to the end state: no instruction skipped, repeated or
+//!   invented, and no row without a predecessor.
+//! - The pc lives in memory cell `PC_CELL` (33) of the register page. This chip receives that
+//!   cell's initial state `(33, start_pc, 0)` — paged in from the memory tree — and sends its
+//!   final state `(33, end_pc, 4 end_clk)`, which is paged out. The pc words are bytes
+//!   (paged-in bytes are range-checked by the page chip; `end_pc`'s here) with top byte below
+//!   32, so their value as a field element is the pc itself.
+//! - It consumes the root of the tree update, `(21, 0, ROOT_IN, ROOT_OUT)`, on the `merkle`
+//!   bus: the page and Merkle chips prove that update (`docs/continuations.md`).
 //!
 //! ## Why the pc cell is sound
 //! Like every other access (`gadgets::memory`), the pc cell's final write is ordered after its
@@ -49,7 +51,7 @@ use crate::columns::Word;
 use crate::gadgets::memory::eval_ts_order;
 use crate::gadgets::word::word_value;
 use crate::impl_columns;
-use crate::public::{END_CLK, END_PC, HALTED, PAGED, ROOT_IN, ROOT_OUT, START_PC};
+use crate::public::{HALTED, ROOT_IN, ROOT_OUT};
 use crate::MachineBuilder;
 
 /// Memory-bus address of the pc in a continuation segment (slot 33 of the register page).
@@ -61,14 +63,14 @@ pub const PC_CELL: u32 = 33;
 pub struct SegmentCols<T> {
     /// 1 on row 0 only.
     pub is_first: T,
-    /// Paged: the pc at the start (received from cell 33). Zero otherwise.
+    /// The pc at the start (received from cell 33).
     pub start_pc: Word<T>,
-    /// Paged: the pc at the end (sent to cell 33; range-checked bytes). Zero otherwise.
+    /// The pc at the end (sent to cell 33; range-checked bytes).
     pub end_pc: Word<T>,
-    /// Paged: the clock of the end state. Zero otherwise.
+    /// The clock of the end state (the `exec` bus unless halted; the pc cell's timestamp).
     pub end_clk: T,
-    /// Paged: `4 end_clk - 5 = end_lo + 2^16 end_hi`, `end_lo < 2^16` and `256 end_hi < 2^16`
-    /// (`range16`): the pc cell is written after it is read, `end_clk >= 2`. Zero otherwise.
+    /// `4 end_clk - 5 = end_lo + 2^16 end_hi`, `end_lo < 2^16` and `256 end_hi < 2^16`
+    /// (`range16`): the pc cell is written after it is read, `end_clk >= 2`.
     pub end_lo: T,
     pub end_hi: T,
 }
@@ -99,36 +101,32 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
         b.when_transition().assert_zero(next_is_first);
 
         let pv = b.public_values().to_vec();
-        let [start_pv, end_pc_pv, end_clk_pv, halted, paged]: [AB::Expr; 5] =
-            [pv[START_PC], pv[END_PC], pv[END_CLK], pv[HALTED], pv[PAGED]].map(Into::into);
-        let unpaged = AB::Expr::ONE - paged.clone();
+        let halted: AB::Expr = pv[HALTED].into();
         let first: AB::Expr = row.is_first.into();
 
-        // The paged columns are zero in an unpaged proof.
+        // Only row 0 holds anything.
         for x in row.start_pc.iter().chain(row.end_pc.iter()).chain([
             &row.end_clk,
             &row.end_lo,
             &row.end_hi,
         ]) {
-            b.assert_zero(unpaged.clone() * AB::Expr::from(*x));
+            b.assert_zero((AB::Expr::ONE - first.clone()) * AB::Expr::from(*x));
         }
 
-        let start_pc =
-            paged.clone() * word_value::<AB::Expr, _>(&row.start_pc) + unpaged.clone() * start_pv;
-        let end_pc =
-            paged.clone() * word_value::<AB::Expr, _>(&row.end_pc) + unpaged.clone() * end_pc_pv;
-        let end_clk = paged.clone() * AB::Expr::from(row.end_clk) + unpaged * end_clk_pv;
+        let start_pc = word_value::<AB::Expr, _>(&row.start_pc);
+        let end_pc = word_value::<AB::Expr, _>(&row.end_pc);
+        let end_clk = AB::Expr::from(row.end_clk);
         send_state(b, start_pc, AB::Expr::ONE, first.clone());
         receive_state(b, end_pc, end_clk, first.clone() * (AB::Expr::ONE - halted));
 
-        // Paged: the memory tree's root goes from ROOT_IN to ROOT_OUT.
-        let mult = first * paged;
+        // The memory tree's root goes from ROOT_IN to ROOT_OUT.
+        let mult = first;
         let mut root = vec![c(crate::paging_consts::TREE_DEPTH), AB::Expr::ZERO];
         root.extend((0..8).map(|i| pv[ROOT_IN + i].into()));
         root.extend((0..8).map(|i| pv[ROOT_OUT + i].into()));
         MERKLE.receive(b, root, once(mult.clone()));
 
-        // Paged: the pc cell's initial and final states.
+        // The pc cell's initial and final states.
         let [s0, s1, s2, s3] = row.start_pc.map(Into::into);
         MEMORY.receive(
             b,
@@ -155,10 +153,10 @@ impl<AB: MachineBuilder> Air<AB> for SegmentChip {
     }
 }
 
-/// The segment table: `is_first` = 1 on row 0; in a paged segment, the pcs and end clock.
+/// The segment table: `is_first` = 1 on row 0, with the segment's pcs and end clock.
 #[cfg(feature = "trace")]
 pub fn generate_trace(
-    paged: Option<(u32, u32, u32)>,
+    (start_pc, end_pc, end_clk): (u32, u32, u32),
     counts: &mut crate::trace::LookupCounts,
 ) -> vouch_stark::matrix::RowMajorMatrix<Val> {
     use core::borrow::BorrowMut;
@@ -166,19 +164,17 @@ pub fn generate_trace(
     let mut trace = crate::trace::zero_matrix(crate::machine::MIN_HEIGHT, width);
     let row: &mut SegmentCols<Val> = trace.values[..width].borrow_mut();
     row.is_first = Val::ONE;
-    if let Some((start_pc, end_pc, end_clk)) = paged {
-        row.start_pc = crate::gadgets::word::word_to_field(start_pc);
-        row.end_pc = crate::gadgets::word::word_to_field(end_pc);
-        row.end_clk = Val::from_u32(end_clk);
-        let diff = (4 * end_clk).saturating_sub(5);
-        row.end_lo = Val::from_u32(diff & 0xffff);
-        row.end_hi = Val::from_u32(diff >> 16);
-        counts.range16(diff & 0xffff);
-        counts.range16((diff >> 16) * 256);
-        let e = end_pc.to_le_bytes().map(u32::from);
-        counts.byte_pair(e[0], e[1]);
-        counts.byte_pair(e[2], e[3]);
-        counts.byte_pair((start_pc >> 24) * 8, e[3] * 8);
-    }
+    row.start_pc = crate::gadgets::word::word_to_field(start_pc);
+    row.end_pc = crate::gadgets::word::word_to_field(end_pc);
+    row.end_clk = Val::from_u32(end_clk);
+    let diff = (4 * end_clk).saturating_sub(5);
+    row.end_lo = Val::from_u32(diff & 0xffff);
+    row.end_hi = Val::from_u32(diff >> 16);
+    counts.range16(diff & 0xffff);
+    counts.range16((diff >> 16) * 256);
+    let e = end_pc.to_le_bytes().map(u32::from);
+    counts.byte_pair(e[0], e[1]);
+    counts.byte_pair(e[2], e[3]);
+    counts.byte_pair((start_pc >> 24) * 8, e[3] * 8);
     trace
 }

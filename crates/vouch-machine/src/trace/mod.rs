@@ -4,6 +4,7 @@
 //! makes into the shared tables (ROM, range, bytes), whose multiplicity columns are filled last.
 
 mod counts;
+mod repage;
 mod tables;
 
 use std::sync::Arc;
@@ -15,16 +16,18 @@ use vouch_stark::par::*;
 use vouch_stark::Val;
 
 pub use counts::LookupCounts;
+#[doc(hidden)]
+pub use repage::{final_cell, page_cell, repage};
 pub use tables::program_tables;
 
 use crate::chips::{
-    alu, bitwise, boundary, branch, divrem, ecall, halt, jump, load, merkle, mul, page, poseidon2,
+    alu, bitwise, blind, branch, divrem, ecall, halt, jump, load, merkle, mul, page, poseidon2,
     segment, shift, store, upper,
 };
 use crate::gadgets::memory::MAX_SEGMENT_CYCLES;
 use crate::machine::{ChipKind, ProgramTables};
 use crate::paging::PagedWitness;
-use crate::public::SegmentStatement;
+use crate::public::{SegmentEnd, SegmentStatement};
 
 /// Why a segment's record cannot become a trace.
 #[derive(Debug, thiserror::Error)]
@@ -38,8 +41,8 @@ pub enum TraceError {
     /// An instruction the machine has no chip for yet.
     #[error("the prover cannot prove `{}` instructions yet", .0.mnemonic())]
     Unsupported(Opcode),
-    /// A paged (continuation) segment could not be traced.
-    #[error("continuation segment: {0}")]
+    /// The segment's paging witness could not be traced.
+    #[error("memory paging: {0}")]
     Paging(&'static str),
 }
 
@@ -88,13 +91,13 @@ fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
     })
 }
 
-/// Build every chip's trace for one segment.
+/// Build every chip's trace for one segment, paged in and out by `paging`.
 pub fn generate(
     program: &Program,
     tables: &Arc<ProgramTables>,
     record: &SegmentRecord,
     journal_digest: [u8; 32],
-    paged: Option<&PagedWitness>,
+    paging: &PagedWitness,
 ) -> Result<SegmentTraces, TraceError> {
     if record.steps.len() > MAX_SEGMENT_CYCLES {
         return Err(TraceError::TooLong(record.steps.len()));
@@ -117,25 +120,22 @@ pub fn generate(
 
     let rom_base = program.code_base();
     let rom_len = tables.rom.len();
-    let kinds = crate::Machine::kinds(paged.is_some());
-    // The pc's end state in a paged segment: the state after the last step (for a halted
-    // segment: HALT's own state, which nothing consumes).
+    let kinds = &ChipKind::ALL;
+    // The pc's end state: the state after the last step (for a halted segment: HALT's own
+    // state, which nothing consumes).
     let end_clk = record.steps.len() as u32 + 1;
-    let segment_pcs = paged.map(|_| (record.start_pc, record.end_pc, end_clk));
+    let segment_pcs = (record.start_pc, record.end_pc, end_clk);
     // The memory-tree chips first: the Poseidon2 table needs every permutation they look up.
     let mut perm_inputs = Vec::new();
     let mut tree_counts = LookupCounts::new(rom_base, rom_len);
-    let mut tree_traces = Vec::new();
-    if paged.is_some() {
-        let page = page::generate_trace(paged, &mut tree_counts, &mut perm_inputs)?;
-        let merkle = merkle::generate_trace(paged, &mut tree_counts, &mut perm_inputs)?;
-        let p2 = poseidon2::generate_trace(&perm_inputs, &mut tree_counts)?;
-        tree_traces = vec![
-            (ChipKind::Page, page),
-            (ChipKind::Merkle, merkle),
-            (ChipKind::Poseidon2, p2),
-        ];
-    }
+    let page = page::generate_trace(Some(paging), &mut tree_counts, &mut perm_inputs)?;
+    let merkle = merkle::generate_trace(Some(paging), &mut tree_counts, &mut perm_inputs)?;
+    let p2 = poseidon2::generate_trace(&perm_inputs, &mut tree_counts)?;
+    let tree_traces = vec![
+        (ChipKind::Page, page),
+        (ChipKind::Merkle, merkle),
+        (ChipKind::Poseidon2, p2),
+    ];
     // Instruction chips, in parallel, each with its own lookup counts.
     let generated: Vec<Result<ChipTrace, TraceError>> = kinds
         .par_iter()
@@ -165,19 +165,14 @@ pub fn generate(
                 ChipKind::Store => store::generate_trace(&store::StoreChip, ev, c),
                 ChipKind::Ecall => ecall::generate_trace(&ecall::EcallChip, ev, c),
                 ChipKind::Halt => Ok(halt::generate_trace(record, c)),
-                ChipKind::Boundary if paged.is_some() => Ok(zero_matrix(
-                    crate::MIN_HEIGHT,
-                    boundary::BoundaryCols::<Val>::WIDTH,
-                )),
-                ChipKind::Boundary => Ok(boundary::generate_trace(tables, record, c)),
                 ChipKind::Segment => Ok(segment::generate_trace(segment_pcs, c)),
                 ChipKind::Program
-                | ChipKind::Image
                 | ChipKind::Range16
                 | ChipKind::Bytes
                 | ChipKind::Poseidon2
                 | ChipKind::Page
-                | ChipKind::Merkle => return None,
+                | ChipKind::Merkle
+                | ChipKind::Blind => return None,
             };
             Some(trace.map(|t| (kind, t, counts)))
         })
@@ -195,62 +190,32 @@ pub fn generate(
     }
     // The tables, from the counts.
     traces[ChipKind::Program.index()] = Some(counts.program_trace(tables));
-    traces[ChipKind::Image.index()] = Some(tables::image_trace(tables));
     traces[ChipKind::Range16.index()] = Some(counts.range16_trace());
     traces[ChipKind::Bytes.index()] = Some(counts.bytes_trace());
-    let traces = traces
-        .into_iter()
-        .map(|t| t.unwrap_or_else(|| RowMajorMatrix::new(Vec::new(), 1)))
+    // Every table gets its blinding columns (zero: `blind::set_blinds` draws them for a
+    // zero-knowledge proof), the sink one zero tuple per table.
+    let mut traces: Vec<RowMajorMatrix<Val>> = traces
+        .into_par_iter()
+        .map(|t| blind::widen(t.unwrap_or_else(|| RowMajorMatrix::new(Vec::new(), 1))))
         .collect();
+    traces[ChipKind::Blind.index()] = blind::sink_trace(&vec![
+        [<Val as vouch_stark::field::PrimeCharacteristicRing>::ZERO;
+            4];
+        kinds.len()
+    ]);
 
-    let halt = record.halt;
-    if let Some(w) = paged {
-        let canonical = |d: &crate::paging::Digest| {
-            d.map(|x| vouch_stark::field::PrimeField32::as_canonical_u32(&x))
-        };
-        let statement = SegmentStatement {
-            start_pc: 0,
-            end_pc: 0,
-            end_clk: 0,
-            halted: halt.is_some(),
-            first_segment: false,
-            exit_code: halt.map_or(0, |h| h.exit_code),
-            journal_digest: if halt.is_some() {
-                journal_digest
-            } else {
-                [0; 32]
-            },
-            paged: true,
-            root_in: canonical(&w.root_in),
-            root_out: canonical(&w.root_out),
-        };
-        let instruction_rows = per_chip.iter().take(kinds.len()).map(Vec::len).collect();
-        return Ok(SegmentTraces {
-            traces,
-            statement,
-            instruction_rows,
-        });
-    }
-    let statement = SegmentStatement {
-        start_pc: record.start_pc,
-        end_pc: if halt.is_some() { 0 } else { record.end_pc },
-        end_clk: if halt.is_some() {
-            0
-        } else {
-            record.steps.len() as u32 + 1
-        },
-        halted: halt.is_some(),
-        first_segment: record.index == 0,
-        exit_code: halt.map_or(0, |h| h.exit_code),
-        journal_digest: if halt.is_some() {
-            journal_digest
-        } else {
-            [0; 32]
-        },
-        paged: false,
-        root_in: [0; 8],
-        root_out: [0; 8],
+    let canonical = |d: &crate::paging::Digest| {
+        d.map(|x| vouch_stark::field::PrimeField32::as_canonical_u32(&x))
     };
+    let end = match record.halt {
+        Some(h) => SegmentEnd::Halted {
+            exit_code: h.exit_code,
+            journal_digest,
+        },
+        None => SegmentEnd::Continues,
+    };
+    let statement =
+        SegmentStatement::new(end, canonical(&paging.root_in), canonical(&paging.root_out));
     let instruction_rows = per_chip.iter().take(kinds.len()).map(Vec::len).collect();
     Ok(SegmentTraces {
         traces,
@@ -285,12 +250,24 @@ pub fn rebalance(
             crate::bus::BYTES.name(),
         ],
     );
-    let program = &mut traces[ChipKind::Program.index()];
-    program.values.iter_mut().for_each(|v| *v = Val::ZERO);
-    let range = ChipKind::Range16.index();
-    traces[range].values.iter_mut().for_each(|v| *v = Val::ZERO);
-    let bytes = ChipKind::Bytes.index();
-    traces[bytes].values.iter_mut().for_each(|v| *v = Val::ZERO);
+    // The three tables' own columns are their multiplicities (then come the blinding
+    // columns); `add(table, i, n)` adds `n` to the `i`-th multiplicity in row-major order.
+    let (program, range, bytes) = (
+        ChipKind::Program.index(),
+        ChipKind::Range16.index(),
+        ChipKind::Bytes.index(),
+    );
+    let own: Vec<usize> = machine.airs().iter().map(|a| a.chip_width()).collect();
+    for t in [program, range, bytes] {
+        let w = traces[t].width;
+        for row in traces[t].values.chunks_exact_mut(w) {
+            row[..own[t]].iter_mut().for_each(|v| *v = Val::ZERO);
+        }
+    }
+    let mut add = |table: usize, i: usize, n: Val| {
+        let w = traces[table].width;
+        traces[table].values[i / own[table] * w + i % own[table]] += n;
+    };
     for ((bus, tuple), n) in queries {
         let n = Val::from_u64(n);
         if bus == crate::bus::PROGRAM.name() {
@@ -301,11 +278,11 @@ pub fn rebalance(
                 ] == tuple[..]
             });
             if let Some(row) = hit {
-                traces[ChipKind::Program.index()].values[row] += n;
+                add(program, row, n);
             }
         } else if bus == crate::bus::RANGE16.name() {
             if let Some(&x) = tuple.first().filter(|&&x| x < 1 << 16) {
-                traces[range].values[x as usize] += n;
+                add(range, x as usize, n);
             }
         } else if let [op, x, y, z] = tuple[..] {
             if op < 4 && x < 256 && y < 256 {
@@ -316,7 +293,7 @@ pub fn rebalance(
                     _ => 0,
                 };
                 if z == expected {
-                    traces[bytes].values[((x + 256 * y) * 4 + op) as usize] += n;
+                    add(bytes, ((x + 256 * y) * 4 + op) as usize, n);
                 }
             }
         }

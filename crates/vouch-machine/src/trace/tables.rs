@@ -2,12 +2,9 @@
 
 use vouch_executor::Program;
 use vouch_isa::NUM_REGS;
-use vouch_stark::field::PrimeCharacteristicRing;
-use vouch_stark::matrix::RowMajorMatrix;
-use vouch_stark::Val;
 
 use crate::chips::program::INVALID_OPCODE;
-use crate::machine::{padded_height, ProgramTables, RomRow};
+use crate::machine::{ProgramTables, RomRow};
 
 /// The ROM (canonical instructions) and initial state (registers, then image words) of
 /// `program`.
@@ -54,9 +51,4 @@ pub fn program_tables(program: &Program) -> ProgramTables {
         image,
         entry: program.entry(),
     }
-}
-
-/// The image chip's main trace: one zero column.
-pub fn image_trace(tables: &ProgramTables) -> RowMajorMatrix<Val> {
-    RowMajorMatrix::new(vec![Val::ZERO; padded_height(tables.image.len())], 1)
 }

@@ -49,7 +49,7 @@ pub fn assert_rejected(
     tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) {
     match verify_tampered(pk, input, tamper) {
-        Err(VerifyError::InvalidProof(_)) => {}
+        Err(VerifyError::InvalidSegment { .. }) => {}
         Err(e) => panic!("{what}: rejected, but for an unexpected reason: {e}"),
         Ok(()) => panic!("{what}: a tampered proof verified"),
     }
@@ -293,22 +293,6 @@ pub fn execute(elf: &[u8], input: &[u8]) -> vouch_executor::Execution {
         .expect("the program runs")
 }
 
-/// Set the final value of cell `addr` in a boundary trace to raw (possibly non-byte) limbs.
-/// Returns whether the cell exists.
-pub fn set_last_limbs(trace: &mut RowMajorMatrix<Val>, addr: u32, limbs: [Val; 4]) -> bool {
-    use vouch_machine::chips::boundary::BoundaryCols;
-    use vouch_stark::field::PrimeCharacteristicRing;
-    let width = trace.width;
-    for row in trace.values.chunks_exact_mut(width) {
-        let row: &mut BoundaryCols<Val> = row.borrow_mut();
-        if row.is_real == Val::ONE && row.addr == f(addr) {
-            row.last = limbs;
-            return true;
-        }
-    }
-    false
-}
-
 /// Why the debug checker rejects a tampered trace: the trace is built as `prove_tampered`
 /// builds it (with lookup multiplicities recomputed), then every constraint and bus is checked
 /// row by row. Returns the first failure's message (naming the table, row and constraint, or
@@ -319,37 +303,9 @@ pub fn debug_rejection(
     input: &[u8],
     tamper: &(dyn Fn(&mut Tampering<'_>) + Sync),
 ) -> Option<String> {
-    use std::sync::Arc;
-    let program = Program::from_elf(elf).expect("test ELF loads");
-    let tables = Arc::new(vouch_machine::trace::program_tables(&program));
-    let machine = vouch_machine::Machine::new(tables.clone(), false);
-    let opts = vouch_executor::ExecOptions {
-        record: true,
-        ..Default::default()
-    };
-    let exec = vouch_executor::Executor::new(&program, input.to_vec(), opts)
-        .run()
-        .expect("the program runs");
-    let record = &exec.segments[0];
-    let mut st =
-        vouch_machine::trace::generate(&program, &tables, record, exec.journal_digest, None)
-            .expect("traces");
-    tamper(&mut Tampering {
-        traces: &mut st.traces,
-        statement: &mut st.statement,
-        segment: 0,
-    });
-    let pv = vec![st.statement.to_field_elements(); machine.airs().len()];
-    vouch_machine::trace::rebalance(&machine, &tables, &mut st.traces, &pv);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        vouch_stark::debug::check_all(machine.airs(), &st.traces, &pv);
-    }));
-    result.err().map(|e| {
-        e.downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default()
-    })
+    key(elf)
+        .debug_check_tampered(input, &ProveOptions::default(), tamper)
+        .expect("the program runs")
 }
 
 // ---- Memory-chip helpers (load/store soundness tests) ----
@@ -389,63 +345,18 @@ pub fn word_u32(w: &[Val; 4]) -> u32 {
     w.iter().rev().fold(0, |acc, &b| acc << 8 | val_u32(b))
 }
 
-/// The boundary row of cell `addr` (a register number or a word address).
-pub fn boundary_cell(
-    trace: &mut RowMajorMatrix<Val>,
-    addr: u32,
-) -> &mut vouch_machine::chips::boundary::BoundaryCols<Val> {
-    use vouch_stark::field::PrimeCharacteristicRing;
-    let i = find_row(
-        trace,
-        |r: &vouch_machine::chips::boundary::BoundaryCols<Val>| {
-            r.is_real == Val::ONE && r.addr == f(addr)
-        },
-    );
-    row_mut(trace, i)
-}
-
-/// Add a boundary row for a cell the honest trace never touched (first segment: it starts at
-/// zero and is not in the image), ending with `last` at `last_ts`. The rows stay sorted and
-/// their derived columns (`addr_hi`, the address differences) are recomputed, so that the
-/// boundary chip itself stays satisfied.
-pub fn boundary_insert(trace: &mut RowMajorMatrix<Val>, addr: u32, last: u32, last_ts: u32) {
-    use vouch_machine::chips::boundary::BoundaryCols;
-    use vouch_machine::gadgets::word::word_to_field;
-    use vouch_stark::field::PrimeCharacteristicRing;
-    let width = trace.width;
-    let mut cells: Vec<BoundaryCols<Val>> = trace
-        .values
-        .chunks_exact_mut(width)
-        .map(|r| *BorrowMut::<BoundaryCols<Val>>::borrow_mut(r))
-        .filter(|r| r.is_real == Val::ONE)
-        .collect();
-    assert!(
-        cells.iter().all(|c| c.addr != f(addr)),
-        "cell {addr:#x} already exists"
-    );
-    assert!(
-        cells.len() < trace.values.len() / width,
-        "no free boundary row"
-    );
-    cells.push(BoundaryCols {
-        addr: f(addr),
-        init: word_to_field(0),
-        last: word_to_field(last),
-        last_ts: f(last_ts),
-        is_real: Val::ONE,
-        ..Default::default()
-    });
-    cells.sort_by_key(|c| val_u32(c.addr));
-    let mut prev: Option<u32> = None;
-    for (i, mut cell) in cells.into_iter().enumerate() {
-        let a = val_u32(cell.addr);
-        let diff = prev.map_or(0, |p| a - p - 1);
-        cell.addr_hi = f(a >> 16);
-        cell.diff_lo = f(diff & 0xffff);
-        cell.diff_hi = f(diff >> 16);
-        *row_mut::<BoundaryCols<Val>>(trace, i) = cell;
-        prev = Some(a);
-    }
+/// End the segment at `(pc, clk)` on the `exec` bus and write the pc cell back with `pc` at
+/// the matching timestamp `4 clk` (the segment chip's end state and its ordering witness).
+pub fn set_segment_end(t: &mut Tampering<'_>, pc: u32, clk: u32) {
+    use vouch_machine::chips::segment::SegmentCols;
+    let row = row_mut::<SegmentCols<Val>>(trace(t, ChipKind::Segment), 0);
+    row.end_pc = vouch_machine::gadgets::word::word_to_field(pc);
+    row.end_clk = f(clk);
+    let diff = 4 * clk - 5;
+    row.end_lo = f(diff & 0xffff);
+    row.end_hi = f(diff >> 16);
+    assert!(t.set_final(vouch_machine::paging::PC_SLOT, pc));
+    assert!(t.set_final_ts(vouch_machine::paging::PC_SLOT, 4 * clk));
 }
 
 /// Refill a read's witness for a previous access at `prev_ts` and the read at `ts`.
@@ -618,9 +529,10 @@ pub enum Reason<'a> {
     /// Exactly these constraints of table `kind` (indices in the order its `eval` asserts
     /// them) fail, on the first failing row.
     Constraints(ChipKind, &'a [usize]),
-    /// The bus named `bus` does not balance, with an unmatched interaction in table `kind`
-    /// (`None`: in any table; the checker names one unmatched tuple, which may be the
-    /// honest side of a mismatch).
+    /// The bus named `bus` does not balance, with an unmatched tuple sent or received in
+    /// table `kind` (`None`: in any table). Every unbalanced tuple is listed, so other buses
+    /// may fail as well (for instance the memory bus, when a tampered access has no page to
+    /// come from); the named one must be among them.
     Bus(&'a str, Option<ChipKind>),
 }
 
@@ -641,10 +553,10 @@ pub fn assert_rejected_because(
             msg.starts_with(&format!("table {}: ", kind.index()))
                 && msg.ends_with(&format!("failed constraints = [{}]", list.join(", ")))
         }
-        Reason::Bus(bus, kind) => {
-            msg.contains(&format!("global lookup '{bus}'"))
-                && kind.is_none_or(|k| msg.contains(&format!("instance: {},", k.index())))
-        }
+        Reason::Bus(bus, kind) => match kind {
+            Some(k) => msg.contains(&format!("global lookup '{bus}' (instance: {},", k.index())),
+            None => msg.contains(&format!("global lookup '{bus}' (")),
+        },
     };
     assert!(
         named,
