@@ -300,15 +300,17 @@ mod constraint {
     /// `is_b_zero = real - (Σ b_i) b_inv`; `is_b_zero * Σ b_i = 0`.
     pub const IS_B_ZERO: usize = 23;
     pub const B_ZERO_SUM: usize = 24;
+    // 25: `is_b_zero * is_overflow = 0` (no test names it yet: the program's division by zero
+    // is unsigned, where `q_sign`'s own constraints already refuse an overflow flag).
     /// `is_b_zero * (q_i - 255) = 0` is `Q_ALL_ONES + i`.
-    pub const Q_ALL_ONES: usize = 25;
+    pub const Q_ALL_ONES: usize = 26;
     /// The gap adder's byte `i` is `GAP + i`.
-    pub const GAP: usize = 52;
+    pub const GAP: usize = 53;
     /// The result's byte `i` is `RES + i`.
-    pub const RES: usize = 59;
+    pub const RES: usize = 60;
     /// The timestamp order of the `rs1` read and the `rd` write.
-    pub const TS_RS1: usize = 63;
-    pub const TS_RD: usize = 65;
+    pub const TS_RS1: usize = 64;
+    pub const TS_RD: usize = 66;
 }
 use constraint::*;
 

@@ -174,7 +174,8 @@ fn ceil_log2(x: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// A shape at least as demanding as the machine's largest proof: every table 2^22 rows,
+    /// A synthetic shape at least as demanding as the machine's largest proof (the real one is
+    /// computed in `vouch-verifier/tests/security.rs`): every table 2^22 rows,
     /// 2^32 LogUp fractions, thousands of constraints and batched columns.
     fn worst_shape(zk: bool) -> StarkShape {
         StarkShape {
@@ -182,7 +183,7 @@ mod tests {
             num_constraints: 4000,
             max_constraint_degree: 2,
             log_num_fractions: 32,
-            max_tuple_width: 10,
+            max_tuple_width: 34,
             num_batched_functions: 8000,
             zk,
         }

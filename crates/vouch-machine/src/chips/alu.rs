@@ -156,6 +156,11 @@ impl<AB: MachineBuilder> Air<AB> for AluChip {
         b.assert_zero(e(row.is_sltu) * (e(row.res[0]) - e(row.carry[3])));
         b.assert_bool(row.a_msb);
         b.assert_bool(row.b_msb);
+        // The sign bits mean something only for SLT; elsewhere they are 0, which pins
+        // `sign_differ` to 0 and `slt` to `carry_3` too.
+        let not_slt = AB::Expr::ONE - e(row.is_slt);
+        b.assert_zero(not_slt.clone() * e(row.a_msb));
+        b.assert_zero(not_slt * e(row.b_msb));
         let two = c(2);
         b.assert_eq(
             row.sign_differ,
@@ -264,7 +269,8 @@ mod trace {
         row.sum = word_to_field(sum);
         row.carry = carry.map(f);
         row.res = word_to_field(step.rd_val);
-        let (a_msb, b_msb) = (a >> 31, b >> 31);
+        // Sign bits on SLT rows only (0 elsewhere, as the AIR pins them).
+        let (a_msb, b_msb) = (a >> 31 & is_slt, b >> 31 & is_slt);
         row.a_msb = f(a_msb);
         row.b_msb = f(b_msb);
         let sign_differ = a_msb ^ b_msb;

@@ -42,8 +42,8 @@
 //!
 //! - **`b = 0`.** `is_b_zero = 1` forces `q = 0xffffffff`. `B = 0`, so the identity reads
 //!   `R = A (mod 2^64)`: the low words give `r = a`. Both are the specified results. (The
-//!   remainder bound is off, `nz = real - is_b_zero = 0`; `is_overflow` may be set but
-//!   changes neither `q` nor `r`.)
+//!   remainder bound is off, `nz = real - is_b_zero = 0`; `is_overflow` is pinned to 0, so
+//!   `q_sign = signed`.)
 //! - **Unsigned, `b ≠ 0`.** All signs are 0, and `q_sign = -is_overflow` boolean forces
 //!   `is_overflow = 0`. `abs_b = b`, `abs_r = r`, so `r < b`. The identity holds mod 2^64 and
 //!   `q b + r - a ∈ (-2^32, 2^64 - 2^32]`, so `a = q b + r` over the integers with `0 <= r < b`:
@@ -269,6 +269,9 @@ impl<AB: MachineBuilder> Air<AB> for DivRemChip {
         let b_sum: AB::Expr = row.b.iter().map(|&x| e(x)).sum();
         b.assert_eq(row.is_b_zero, real.clone() - b_sum.clone() * e(row.b_inv));
         b.assert_zero(e(row.is_b_zero) * b_sum);
+        // Dividing by zero is never an overflow: pins `(is_overflow, q_sign)` to `(0, signed)`
+        // there, where both `(0, 1)` and `(1, 0)` would otherwise satisfy `q_sign`'s equation.
+        b.assert_zero(e(row.is_b_zero) * e(row.is_overflow));
         for i in 0..4 {
             b.assert_zero(e(row.is_b_zero) * (e(row.q[i]) - c(255)));
         }
