@@ -87,6 +87,11 @@ pub mod memory {
     pub const PAGE_SIZE: u32 = 4096;
 }
 
+/// Longest segment, in cycles, that the executor records and the machine proves: keeps every
+/// timestamp `4 * clk + slot` below 2^24 + 8 (the range the memory argument's ordering check
+/// covers). One source for the executor, the machine and the prover.
+pub const MAX_SEGMENT_CYCLES: u32 = 1 << 22;
+
 /// Length of the journal digest passed to `HALT`, in bytes (SHA-256).
 pub const JOURNAL_DIGEST_BYTES: usize = 32;
 /// Length of the journal digest in 32-bit words.

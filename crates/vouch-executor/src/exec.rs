@@ -24,8 +24,8 @@ pub const DEFAULT_CYCLE_LIMIT: u64 = 1 << 30;
 /// Default segment length when recording: 2^20 cycles.
 pub const DEFAULT_SEGMENT_CYCLES: u32 = 1 << 20;
 
-/// Largest allowed segment: keeps every timestamp `4 * clk + slot` below 2^26.
-pub const MAX_SEGMENT_CYCLES: u32 = 1 << 24;
+/// Largest allowed segment (the machine's limit, see [`vouch_abi::MAX_SEGMENT_CYCLES`]).
+pub const MAX_SEGMENT_CYCLES: u32 = vouch_abi::MAX_SEGMENT_CYCLES;
 
 /// How to run a program.
 #[derive(Clone, Debug)]
@@ -337,9 +337,11 @@ impl Executor<'_> {
         let seg_limit = self.opts.segment_cycles as usize;
         let limit = self.opts.cycle_limit;
         let mut rec = if REC {
-            Some(self.rec.take().unwrap_or_else(|| {
-                Recorder::new(self.regs, self.pc, self.cycle, seg_limit.min(1 << 22))
-            }))
+            Some(
+                self.rec
+                    .take()
+                    .unwrap_or_else(|| Recorder::new(self.regs, self.pc, self.cycle, seg_limit)),
+            )
         } else {
             None
         };

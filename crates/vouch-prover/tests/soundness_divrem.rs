@@ -300,8 +300,8 @@ mod constraint {
     /// `is_b_zero = real - (Σ b_i) b_inv`; `is_b_zero * Σ b_i = 0`.
     pub const IS_B_ZERO: usize = 23;
     pub const B_ZERO_SUM: usize = 24;
-    // 25: `is_b_zero * is_overflow = 0` (no test names it yet: the program's division by zero
-    // is unsigned, where `q_sign`'s own constraints already refuse an overflow flag).
+    /// `is_b_zero * is_overflow = 0`: a division by zero is never an overflow.
+    pub const B_ZERO_NO_OVERFLOW: usize = 25;
     /// `is_b_zero * (q_i - 255) = 0` is `Q_ALL_ONES + i`.
     pub const Q_ALL_ONES: usize = 26;
     /// The gap adder's byte `i` is `GAP + i`.
@@ -717,6 +717,20 @@ fn wrong_overflow_handling_is_rejected() {
             let row = row_of(trace(t, ChipKind::DivRem), S4);
             row.is_overflow = Val::ONE;
             claim(row, -3i32 as u32, -1i32 as u32);
+        },
+    );
+    // div -7 / 0 with the overflow flag set: q = all ones, r = a hold either way, and the flag
+    // would only turn q's sign extension off (q_sign = 1 - 1 = 0). A don't-care cell: pinned.
+    assert_rejected_because(
+        &elf,
+        &[],
+        "overflow flag on a signed division by zero",
+        Reason::Constraints(ChipKind::DivRem, &[B_ZERO_NO_OVERFLOW]),
+        &|t| {
+            let row = row_of(trace(t, ChipKind::DivRem), S10);
+            assert_eq!(row.is_b_zero, Val::ONE);
+            row.is_overflow = Val::ONE;
+            claim(row, u32::MAX, -7i32 as u32);
         },
     );
     // divu 100000 / 7 with the overflow flag set (q_sign = -1 is not boolean).

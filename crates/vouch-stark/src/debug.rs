@@ -37,10 +37,14 @@ where
     }
     let imbalances = bus_imbalances(airs, traces, public_values);
     if !imbalances.is_empty() {
+        // The first 16 entries, then the first entry of every (bus, table) pair not shown yet,
+        // so that every unbalanced bus and table is named however long the list.
+        let mut shown = std::collections::HashSet::new();
         let lines: Vec<String> = imbalances
             .iter()
-            .take(16)
-            .map(|(bus, tuple, instance, net)| {
+            .enumerate()
+            .filter(|(k, (bus, _, instance, _))| shown.insert((bus, *instance)) || *k < 16)
+            .map(|(_, (bus, tuple, instance, net))| {
                 format!("global lookup '{bus}' (instance: {instance}, tuple {tuple:?}, net {net})")
             })
             .collect();

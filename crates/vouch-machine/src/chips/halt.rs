@@ -7,8 +7,10 @@
 //!
 //! Only row 0 can be real, and it is real exactly when the public value `HALTED` is 1; so a
 //! segment that claims to halt must contain a HALT, and one that does not claim it cannot.
-//! The digest pointer is checked word-aligned and inside `[2^16, 2^29)` (so the eight reads
-//! stay in RAM and never alias registers), as the executor requires.
+//! The digest pointer is checked word-aligned, with the whole digest `[ptr, ptr + 32)` inside
+//! `[2^16, 2^29)` (so the eight reads stay in RAM and never alias registers) and outside the
+//! stack guard, as the executor requires: the guard is one 64 KiB block and the digest spans
+//! 32 bytes, so it meets the guard only if its first or last word's high limb is the guard's.
 
 use core::borrow::Borrow;
 
@@ -19,6 +21,7 @@ use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 
 use crate::bus::{byte_pair, lookup_program, range16, receive_state, ProgramRow};
+use crate::chips::load::GUARD_HI;
 use crate::columns::Word;
 use crate::gadgets::memory::{eval_read, timestamp, ReadCols, SLOT_MEM, SLOT_RS1, SLOT_RS2};
 use crate::gadgets::word::word_value;
@@ -40,6 +43,14 @@ pub struct HaltCols<T> {
     /// `ptr[0] = 4 * ptr_q` with `ptr_q` a byte (so an integer, and `ptr[0]` then forces it
     /// below 64): the pointer is word-aligned.
     pub ptr_q: T,
+    /// `ptr + 28 = 2^16 end_hi + end_lo`, both range-checked, `end_hi < 2^13`: the last digest
+    /// word lies below 2^29.
+    pub end_hi: T,
+    pub end_lo: T,
+    /// Inverses of `ptr_hi - GUARD_HI` and `end_hi - GUARD_HI` (`* inv = real`): neither the
+    /// first nor the last digest word lies in the stack guard.
+    pub ptr_guard_inv: T,
+    pub end_guard_inv: T,
     pub digest: [Word<T>; 8],
     pub a7_read: ReadCols<T>,
     pub a0_read: ReadCols<T>,
@@ -119,14 +130,35 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
             real.clone(),
         );
 
-        // ptr word-aligned, 2^16 <= ptr < 2^29.
+        // ptr word-aligned, 2^16 <= ptr < 2^29 (ptr_hi is an integer: two bytes).
         b.assert_zero(AB::Expr::from(local.ptr[0]) - AB::Expr::from(local.ptr_q) * c(4));
         let ptr_hi = AB::Expr::from(local.ptr[2]) + AB::Expr::from(local.ptr[3]) * c(256);
         range16(b, (ptr_hi.clone() - c(1)) * c(8), real.clone());
-        range16(b, ptr_hi * c(8), real.clone());
+        range16(b, ptr_hi.clone() * c(8), real.clone());
         byte_pair(b, local.ptr_q.into(), zero(), real.clone());
 
+        // The last word, ptr + 28 < 2^29: end_hi and end_lo are integers below 2^16, so the
+        // equation holds over the integers (both sides < 2^30 < p), and end_hi * 8 < 2^16.
         let ptr: AB::Expr = word_value(&local.ptr);
+        let end_hi: AB::Expr = local.end_hi.into();
+        b.assert_zero(
+            real.clone()
+                * (ptr.clone() + c(28) - end_hi.clone() * c(1 << 16) - local.end_lo.into()),
+        );
+        range16(b, local.end_lo.into(), real.clone());
+        range16(b, end_hi.clone(), real.clone());
+        range16(b, end_hi.clone() * c(8), real.clone());
+
+        // Outside the stack guard: the first and the last word's high limbs differ from it.
+        b.assert_eq(
+            (ptr_hi - c(GUARD_HI)) * local.ptr_guard_inv.into(),
+            real.clone(),
+        );
+        b.assert_eq(
+            (end_hi - c(GUARD_HI)) * local.end_guard_inv.into(),
+            real.clone(),
+        );
+
         for (k, (word, read)) in local
             .digest
             .iter()
@@ -165,11 +197,12 @@ mod trace {
     use core::borrow::BorrowMut;
 
     use vouch_executor::SegmentRecord;
-    use vouch_stark::field::PrimeCharacteristicRing;
+    use vouch_stark::field::{Field, PrimeCharacteristicRing};
     use vouch_stark::matrix::RowMajorMatrix;
     use vouch_stark::Val;
 
     use super::HaltCols;
+    use crate::chips::load::GUARD_HI;
     use crate::gadgets::memory::{SLOT_MEM, SLOT_RS1, SLOT_RS2};
     use crate::gadgets::word::word_to_field;
     use crate::machine::MIN_HEIGHT;
@@ -195,6 +228,14 @@ mod trace {
         row.exit_code = word_to_field(halt.exit_code);
         row.ptr = word_to_field(halt.digest_addr);
         row.ptr_q = f((halt.digest_addr & 0xff) / 4);
+        let ptr_hi = halt.digest_addr >> 16;
+        let end = halt.digest_addr + 28;
+        let (end_hi, end_lo) = (end >> 16, end & 0xffff);
+        row.end_hi = f(end_hi);
+        row.end_lo = f(end_lo);
+        // The executor refuses a digest in the stack guard, so both differences are nonzero.
+        row.ptr_guard_inv = (f(ptr_hi) - f(GUARD_HI)).inverse();
+        row.end_guard_inv = (f(end_hi) - f(GUARD_HI)).inverse();
         for k in 0..8 {
             row.digest[k] = word_to_field(halt.digest[k]);
             row.digest_reads[k].populate(halt.prev_ts[k], ts(SLOT_MEM), counts);
@@ -206,6 +247,9 @@ mod trace {
         counts.range16(((halt.digest_addr >> 16) - 1) * 8);
         counts.range16((halt.digest_addr >> 16) * 8);
         counts.byte_pair((halt.digest_addr & 0xff) / 4, 0);
+        counts.range16(end_lo);
+        counts.range16(end_hi);
+        counts.range16(end_hi * 8);
         trace
     }
 }

@@ -42,12 +42,11 @@
 //! only its range check objects. The upper bound keeps addresses in guest memory (the
 //! executor stops on anything at or above `0x2000_0000`).
 //!
-//! The stack guard `[HEAP_END, STACK_BOTTOM)` is not checked: every address in
-//! `[2^16, 2^29)` is a memory cell to the machine. An honest trace never touches the guard —
-//! the executor stops with a stack-overflow error, so such a run never reaches the prover —
-//! but a proof does not show that an execution stayed out of it: a dishonest prover can prove
-//! a run that the executor would have stopped there, with the guard words behaving as
-//! ordinary memory. The guard is a diagnostic of honest runs, not a property of proofs.
+//! The stack guard `[HEAP_END, STACK_BOTTOM)` is checked too: it is exactly the 64 KiB block
+//! whose high limb is `GUARD_HI`, and `(addr_hi - GUARD_HI) * guard_inv = real` has no
+//! solution for an address in it. So a proof shows what the executor enforces: an execution
+//! that touched the guard (a stack overflow to the executor) cannot be proven. The store chip
+//! and HALT's digest reads make the same check.
 //!
 //! # The value
 //! Alignment: LW needs `offset_0`, LH/LHU need `offset_0 + offset_2 = 1`. The selected byte is

@@ -8,12 +8,20 @@
 //! also proves `prev_ts < ts`: without that, a read could consume a state written *later*.
 //!
 //! `prev_ts < ts` is proven as `ts - prev_ts - 1 = lo + 2^16 * hi` with `lo < 2^16` and
-//! `256 * hi < 2^16` (two `range16` lookups). Timestamps are `4 * clk + slot` with
-//! `clk <= 2^22` (the largest segment), so every honest difference is below 2^24. The check is
-//! sound because all quantities stay far below p: the lookups force `lo + 2^16 * hi` to be an
-//! integer in `[0, 2^25)`, and `prev_ts` must equal a timestamp some earlier access or the
-//! initialisation sent, an integer in `[0, 2^25)`; equality in the field of such small
-//! integers is equality of integers, so `prev_ts <= ts - 1`.
+//! `256 * hi < 2^16` (two `range16` lookups). Timestamps are `4 * clk + slot`. Honest segments
+//! have `clk <= MAX_SEGMENT_CYCLES = 2^22`, so every honest difference is below 2^24 + 8 and
+//! the lookups can be satisfied (completeness).
+//!
+//! Soundness does not assume that bound; it needs every timestamp to be an integer below 2^30,
+//! which the machine enforces by construction. The clocks are those of the execution bus: the
+//! segment chip sends `(start_pc, 0)` and each instruction row receives `(pc, clk)` and sends
+//! `(pc', clk + 1)`, so the received clocks form a path from 0 (a cycle would need p rows), and
+//! each is an integer at most the number of instruction rows: 23 tables of at most
+//! 2^`MAX_LOG_HEIGHT` = 2^22 rows (the verifier's limit) give `clk < 2^27`, `ts < 2^29 + 4`.
+//! The pc cell's own timestamp `4 end_clk` is range-checked by the segment chip. Then the
+//! lookups force `lo + 2^16 * hi` to be an integer in `[0, 2^24)`, `ts - prev_ts - 1` is an
+//! integer in `(-2^30, 2^30)`, and the two agree modulo p > 2^30 + 2^24 only as integers, so
+//! `prev_ts <= ts - 1`.
 
 use vouch_stark::air::InteractionBuilder;
 use vouch_stark::field::PrimeCharacteristicRing;
@@ -31,7 +39,7 @@ pub const SLOT_MEM: u32 = 2;
 pub const SLOT_RD: u32 = 3;
 
 /// Largest segment the machine proves, in cycles: keeps every timestamp below 2^24 + 8.
-pub const MAX_SEGMENT_CYCLES: usize = 1 << 22;
+pub const MAX_SEGMENT_CYCLES: usize = vouch_abi::MAX_SEGMENT_CYCLES as usize;
 
 /// The timestamp of an access at `slot` in the row with clock `clk`.
 pub fn timestamp<E: PrimeCharacteristicRing>(clk: E, slot: u32) -> E {
