@@ -16,6 +16,7 @@
 mod config;
 pub mod debug;
 pub mod keys;
+pub mod ood;
 pub mod replay;
 mod security;
 
@@ -36,6 +37,16 @@ pub mod field {
     pub use p3_field::{
         BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, PrimeField64,
     };
+}
+
+/// Constraints as expression trees: what a verifier inside a proof evaluates.
+pub mod symbolic {
+    pub use p3_air::symbolic::{
+        AirLayout, BaseEntry, BaseLeaf, ConstraintLayout, ExtEntry, ExtLeaf, SymbolicExpr,
+        SymbolicExpression, SymbolicExpressionExt,
+    };
+    pub use p3_batch_stark::symbolic::{get_constraint_layout, get_symbolic_constraints};
+    pub use p3_lookup::{LogUpGadget, Lookup, Lookups};
 }
 
 /// Trace matrices.

@@ -44,43 +44,8 @@ where
     if traces.len() != n || public_values.len() != n || proof.lookup_terminals.len() != n {
         return Err("tables, traces and proof disagree in number".into());
     }
-    let preprocessed_widths: Vec<usize> = (0..n)
-        .map(|i| {
-            common
-                .preprocessed
-                .as_ref()
-                .and_then(|g| g.instances[i].as_ref().map(|m| m.width))
-                .unwrap_or(0)
-        })
-        .collect();
-    let shape = BatchShape {
-        trace_widths: airs.iter().map(BaseAir::width).collect(),
-        public_value_counts: airs.iter().map(BaseAir::num_public_values).collect(),
-        preprocessed_widths,
-        has_preprocessed_commitment: common.preprocessed.is_some(),
-        num_lookup_instances: common.lookups.iter().filter(|l| !l.is_empty()).count(),
-        lookup_pow_bits: config.lookup_proof_of_work_bits(),
-        has_randomization_commitment: <SC::Pcs as UnivariateStarkPcs<
-            SC::Challenge,
-            SC::Challenger,
-        >>::ZK,
-        ood_pow_bits: config.ood_proof_of_work_bits(),
-    };
     let gadget = LogUpGadget::new();
-    let mut challenger = config.initialise_challenger();
-    let mut transcript = BatchVerifierTranscript::<
-        SC::Challenger,
-        ValOf<SC>,
-        SC::Challenge,
-        <SC::Pcs as Pcs<SC::Challenge, SC::Challenger>>::Commitment,
-    >::new(&mut challenger, shape);
-    transcript.instance_bindings(&proof.degree_bits);
-    transcript.main_phase(proof.commitments.main.clone(), public_values);
-    transcript.preprocessed_phase(common.preprocessed.as_ref().map(|g| g.commitment.clone()));
-    let challenges = transcript
-        .lookup_phase(&common.lookups, &gadget, proof.lookup_pow_witness)
-        .map_err(|e| format!("{e:?}"))?;
-    transcript.abort();
+    let challenges = replay_lookups(config, airs, common, proof, public_values, |_, c| Ok(c))?;
     Ok((0..n)
         .map(|i| {
             let published = proof.lookup_terminals[i].as_ref().map(|t| t.0);
@@ -99,4 +64,86 @@ where
             (published, recomputed)
         })
         .collect())
+}
+
+/// The transcript's description of a batch (as `verify_batch` builds it) and each table's
+/// preprocessed width.
+pub(crate) fn batch_shape<SC, A>(
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+) -> (BatchShape, Vec<usize>)
+where
+    SC: StarkGenericConfig,
+    A: BaseAir<ValOf<SC>>,
+{
+    let preprocessed_widths: Vec<usize> = (0..airs.len())
+        .map(|i| {
+            common
+                .preprocessed
+                .as_ref()
+                .and_then(|g| g.instances.get(i)?.as_ref().map(|m| m.width))
+                .unwrap_or(0)
+        })
+        .collect();
+    let shape = BatchShape {
+        trace_widths: airs.iter().map(BaseAir::width).collect(),
+        public_value_counts: airs.iter().map(BaseAir::num_public_values).collect(),
+        preprocessed_widths: preprocessed_widths.clone(),
+        has_preprocessed_commitment: common.preprocessed.is_some(),
+        num_lookup_instances: common.lookups.iter().filter(|l| !l.is_empty()).count(),
+        lookup_pow_bits: config.lookup_proof_of_work_bits(),
+        has_randomization_commitment: <SC::Pcs as UnivariateStarkPcs<
+            SC::Challenge,
+            SC::Challenger,
+        >>::ZK,
+        ood_pow_bits: config.ood_proof_of_work_bits(),
+    };
+    (shape, preprocessed_widths)
+}
+
+/// The verifier's transcript of a batch proof under `SC`.
+pub(crate) type Transcript<'a, SC> = BatchVerifierTranscript<
+    'a,
+    <SC as StarkGenericConfig>::Challenger,
+    ValOf<SC>,
+    <SC as StarkGenericConfig>::Challenge,
+    <<SC as StarkGenericConfig>::Pcs as Pcs<
+        <SC as StarkGenericConfig>::Challenge,
+        <SC as StarkGenericConfig>::Challenger,
+    >>::Commitment,
+>;
+
+/// Replay `proof`'s transcript up to the LogUp challenges, then hand the transcript and the
+/// challenges (per table) to `rest`. The transcript is released afterwards whatever `rest`
+/// did, so an error never turns into the driver's panic on an unfinished replay.
+pub(crate) fn replay_lookups<SC, A, R>(
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+    proof: &BatchProof<SC>,
+    public_values: &[Vec<ValOf<SC>>],
+    rest: impl FnOnce(&mut Transcript<'_, SC>, Vec<Vec<SC::Challenge>>) -> Result<R, String>,
+) -> Result<R, String>
+where
+    SC: StarkGenericConfig,
+    ValOf<SC>: PrimeField64,
+    SymbolicExpressionExt<ValOf<SC>, SC::Challenge>: Algebra<SC::Challenge>,
+    A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
+    SC::Challenge: BasedVectorSpace<ValOf<SC>>,
+    SC::Challenger: GrindingChallenger<Witness = ValOf<SC>>,
+{
+    let (shape, _) = batch_shape(config, airs, common);
+    let gadget = LogUpGadget::new();
+    let mut challenger = config.initialise_challenger();
+    let mut transcript = Transcript::<SC>::new(&mut challenger, shape);
+    transcript.instance_bindings(&proof.degree_bits);
+    transcript.main_phase(proof.commitments.main.clone(), public_values);
+    transcript.preprocessed_phase(common.preprocessed.as_ref().map(|g| g.commitment.clone()));
+    let result = match transcript.lookup_phase(&common.lookups, &gadget, proof.lookup_pow_witness) {
+        Ok(challenges) => rest(&mut transcript, challenges),
+        Err(e) => Err(format!("{e:?}")),
+    };
+    transcript.abort();
+    result
 }

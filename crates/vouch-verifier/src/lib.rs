@@ -22,4 +22,4 @@ pub use receipt::{
     decode_budget, ProgramId, Proofs, Receipt, ReceiptProof, SegmentProof, VerifyingKey,
     ZkVerifyingKey, DECODE_BYTES_PER_BYTE, MAX_RECEIPT_BYTES, MAX_SEGMENTS, RECEIPT_VERSION,
 };
-pub use verify::{VerifyError, MAX_LOG_HEIGHT};
+pub use verify::{SegmentOod, VerifyError, MAX_LOG_HEIGHT};

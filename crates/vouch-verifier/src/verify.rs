@@ -8,8 +8,10 @@ use vouch_machine::{Machine, MIN_LOG_HEIGHT};
 use vouch_stark::batch::{verify_batch, BatchProof, CommonData, StarkGenericConfig};
 use vouch_stark::keys::{preprocessed_shape, verifier_common, verify_key_binding};
 use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::ood::{self, Ood};
 use vouch_stark::par::*;
 use vouch_stark::replay::{self, TerminalPairs};
+use vouch_stark::symbolic::Lookups;
 use vouch_stark::{plain_config, zk_keygen_config, Challenge, PlainConfig, Val, ZkConfig, PARAMS};
 
 use crate::receipt::{ProgramId, Receipt, ReceiptProof, MAX_SEGMENTS, RECEIPT_VERSION};
@@ -187,6 +189,38 @@ impl Receipt {
     }
 }
 
+/// Run `$body` with segment `$seg`'s proof, its configuration and the verifier's common data
+/// (under the receipt's plain or zero-knowledge key): `Err(BadShape)` when the proof's mode
+/// and the keys disagree. A macro, as the two configurations are different types.
+macro_rules! with_segment_proof {
+    ($receipt:expr, $seg:expr, $log_heights:expr, $machine:expr,
+     |$config:ident, $common:ident, $p:ident| $body:expr) => {
+        match (&$seg.proof, &$receipt.proof.zk_key) {
+            (ReceiptProof::Zk($p), Some(key)) => {
+                let $config = zk_keygen_config(&PARAMS);
+                let $common = verifier_common(
+                    &$config,
+                    $machine.airs(),
+                    $log_heights,
+                    key.commitment.clone(),
+                );
+                $body
+            }
+            (ReceiptProof::Plain($p), None) => {
+                let $config = plain_config(&PARAMS);
+                let $common = verifier_common(
+                    &$config,
+                    $machine.airs(),
+                    $log_heights,
+                    $receipt.vk.commitment.clone(),
+                );
+                $body
+            }
+            _ => Err(VerifyError::BadShape("proof mode and keys disagree".into())),
+        }
+    };
+}
+
 impl Receipt {
     /// What segment `i` claims: it halts (with the receipt's exit code and journal digest)
     /// if it is the last one, and goes between its roots.
@@ -232,29 +266,60 @@ impl Receipt {
             segments: self.proof.segments.len(),
             why,
         };
-        match (&seg.proof, &self.proof.zk_key) {
-            (ReceiptProof::Zk(p), Some(key)) => {
-                let config = zk_keygen_config(&PARAMS);
-                let common = verifier_common(
-                    &config,
-                    machine.airs(),
-                    &log_heights,
-                    key.commitment.clone(),
-                );
-                replay::terminals(&config, machine.airs(), &common, p, &pv, traces).map_err(bad)
-            }
-            (ReceiptProof::Plain(p), None) => {
-                let config = plain_config(&PARAMS);
-                let common = verifier_common(
-                    &config,
-                    machine.airs(),
-                    &log_heights,
-                    self.vk.commitment.clone(),
-                );
-                replay::terminals(&config, machine.airs(), &common, p, &pv, traces).map_err(bad)
-            }
-            _ => Err(VerifyError::BadShape("proof mode and keys disagree".into())),
+        with_segment_proof!(self, seg, &log_heights, machine, |config, common, p| {
+            replay::terminals(&config, machine.airs(), &common, p, &pv, traces).map_err(bad)
+        })
+    }
+}
+
+/// What a verifier inside a proof checks of one segment at the out-of-domain point: the
+/// machine (its AIRs), each table's lookups, the segment's statement as public values, and
+/// the transcript's `ζ`, `α`, LogUp challenges and every table's openings
+/// ([`vouch_stark::ood`]). The recursion prover's witness; not a verification by itself.
+#[derive(Debug)]
+pub struct SegmentOod {
+    pub machine: Machine,
+    pub lookups: Vec<Lookups<Val>>,
+    pub public_values: Vec<Val>,
+    pub ood: Ood<Val, Challenge>,
+}
+
+impl Receipt {
+    /// The out-of-domain inputs of segment `segment`, replayed from its proof under the
+    /// receipt's keys and the statement the receipt claims for it.
+    pub fn segment_ood(&self, segment: usize) -> Result<SegmentOod, VerifyError> {
+        let seg = self
+            .proof
+            .segments
+            .get(segment)
+            .ok_or_else(|| VerifyError::BadShape(format!("no segment {segment}")))?;
+        let rom = self.vk.rom_log_height;
+        if !(MIN_LOG_HEIGHT as u32..=MAX_LOG_HEIGHT).contains(&rom) {
+            return Err(VerifyError::BadShape(format!(
+                "a ROM table of height 2^{rom} is out of range"
+            )));
         }
+        let machine = Machine::for_verifier(1 << rom);
+        let digest: [u8; 32] = Sha256::digest(&self.journal).into();
+        let public_values = self.statement(segment, digest).to_field_elements();
+        let pv = vec![public_values.clone(); machine.airs().len()];
+        let log_heights = fixed_log_heights(&machine);
+        let bad = |why: String| VerifyError::InvalidSegment {
+            segment,
+            segments: self.proof.segments.len(),
+            why,
+        };
+        let (lookups, ood) =
+            with_segment_proof!(self, seg, &log_heights, &machine, |config, common, p| {
+                let ood = ood::instances(&config, machine.airs(), &common, p, &pv).map_err(bad)?;
+                Ok((common.lookups, ood))
+            })?;
+        Ok(SegmentOod {
+            machine,
+            lookups,
+            public_values,
+            ood,
+        })
     }
 }
 

@@ -1,0 +1,321 @@
+//! The circuit's tables: a [`Circuit`] and its wire values as a batch-STARK proof.
+//!
+//! Two tables, joined by the `witness` bus (a LogUp lookup):
+//!
+//! - **witness**: row `r` holds wire `r`'s value `v[4]` (an extension element by its basis
+//!   coefficients) and how many times it is read, `mult`. `index` starts at 0 and increases by
+//!   one per row, so every wire has exactly one row and the table is a function from wire to
+//!   value; it provides `(index, v)` `mult` times.
+//! - **ops**: one row per operation that constrains something (`Const`, `Add`, `Sub`, `Mul`,
+//!   `AssertZero`). The operation's kind, operand wires `a`, `b`, `out` and constant are
+//!   *preprocessed* columns: they are the circuit, fixed by the verifying key, so the prover
+//!   cannot change which operation a row performs or which wires it reads. The main columns
+//!   are the operand values `va`, `vb`, `vout`, each looked up in the witness table, and the
+//!   row's constraint ties them: `vout = va + vb`, `va - vb`, `va · vb` (in `F[X]/(X^4 - W)`),
+//!   `c`, or `vout = 0` for an assertion.
+//!
+//! Soundness: the lookups force every value an ops row uses to be the witness table's value of
+//! that wire, so the ops rows evaluate the circuit on one assignment of wires; every constraint
+//! of the circuit holds on it. `Input` and hinted-inverse wires appear in no ops row of their
+//! own: they are the prover's free choice, as the circuit intends (a hinted inverse is
+//! constrained by the `a · inv = 1` assertion next to it).
+
+use core::borrow::Borrow;
+
+use vouch_stark::air::WindowAccess;
+use vouch_stark::air::{Air, AirBuilder, BaseAir, Count, InteractionBuilder, LookupBus};
+use vouch_stark::field::{BasedVectorSpace, PrimeCharacteristicRing};
+use vouch_stark::matrix::RowMajorMatrix;
+use vouch_stark::{Challenge, Val};
+
+use crate::circuit::{Circuit, Op, Wire};
+
+/// Wire values: `(index, v0, v1, v2, v3)`.
+pub const WITNESS: LookupBus<'static> = LookupBus::new("witness");
+
+const D: usize = 4;
+/// Smallest table height (log2).
+pub const MIN_LOG_HEIGHT: usize = 3;
+
+/// Main columns of the witness table.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WitnessCols<T> {
+    pub index: T,
+    pub value: [T; D],
+    pub mult: T,
+}
+const WITNESS_WIDTH: usize = core::mem::size_of::<WitnessCols<u8>>();
+
+/// Preprocessed columns of the ops table: the circuit.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpFixed<T> {
+    pub is_const: T,
+    pub is_add: T,
+    pub is_sub: T,
+    pub is_mul: T,
+    pub is_assert: T,
+    pub a: T,
+    pub b: T,
+    pub out: T,
+    pub constant: [T; D],
+}
+const FIXED_WIDTH: usize = core::mem::size_of::<OpFixed<u8>>();
+
+/// Main columns of the ops table: the values the row reads.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpCols<T> {
+    pub va: [T; D],
+    pub vb: [T; D],
+    pub vout: [T; D],
+}
+const OPS_WIDTH: usize = core::mem::size_of::<OpCols<u8>>();
+
+macro_rules! borrow_cols {
+    ($t:ident, $w:expr) => {
+        impl<T> Borrow<$t<T>> for [T] {
+            fn borrow(&self) -> &$t<T> {
+                assert!(self.len() >= $w);
+                // SAFETY: `$t<T>` is `repr(C)` with `$w` fields of type `T` (so its size is
+                // `$w * size_of::<T>()` and its alignment `T`'s), and the slice holds at least
+                // `$w` elements.
+                unsafe { &*(self.as_ptr() as *const $t<T>) }
+            }
+        }
+    };
+}
+borrow_cols!(WitnessCols, WITNESS_WIDTH);
+borrow_cols!(OpFixed, FIXED_WIDTH);
+borrow_cols!(OpCols, OPS_WIDTH);
+
+/// The two tables of a circuit.
+#[derive(Clone, Debug)]
+pub enum CircuitAir {
+    Witness,
+    Ops {
+        fixed: RowMajorMatrix<Val>,
+        /// `W` of the extension `F[X]/(X^4 - W)`.
+        w: Val,
+    },
+}
+
+impl CircuitAir {
+    /// The tables of `circuit`: the witness table, then the ops table (its preprocessed
+    /// columns are `circuit`'s operations).
+    pub fn tables(circuit: &Circuit) -> [CircuitAir; 2] {
+        let rows: Vec<OpFixed<Val>> = circuit.ops.iter().filter_map(fixed_row).collect();
+        let height = padded(rows.len());
+        let mut values = vec![Val::ZERO; height * FIXED_WIDTH];
+        for (row, fixed) in values.chunks_exact_mut(FIXED_WIDTH).zip(&rows) {
+            row.copy_from_slice(&fixed_values(fixed));
+        }
+        [
+            CircuitAir::Witness,
+            CircuitAir::Ops {
+                fixed: RowMajorMatrix::new(values, FIXED_WIDTH),
+                w: extension_w(),
+            },
+        ]
+    }
+
+    /// Log heights of the tables of `circuit`, in table order.
+    pub fn log_heights(circuit: &Circuit) -> [usize; 2] {
+        let ops = circuit
+            .ops
+            .iter()
+            .filter(|op| fixed_row(op).is_some())
+            .count();
+        [
+            padded(circuit.num_wires).trailing_zeros() as usize,
+            padded(ops).trailing_zeros() as usize,
+        ]
+    }
+}
+
+fn padded(rows: usize) -> usize {
+    rows.next_power_of_two().max(1 << MIN_LOG_HEIGHT)
+}
+
+/// `X^4` in the challenge field, a base-field element: the extension's `W`.
+fn extension_w() -> Val {
+    let x = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(1).expect("degree-4 extension");
+    let x4 = x * x * x * x;
+    <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(&x4)[0]
+}
+
+fn coeffs(x: Challenge) -> [Val; D] {
+    let s = <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(&x);
+    [s[0], s[1], s[2], s[3]]
+}
+
+fn fixed_row(op: &Op) -> Option<OpFixed<Val>> {
+    let f = |w: Wire| Val::from_u32(w.0);
+    let mut r = OpFixed::<Val>::default();
+    match *op {
+        Op::Const { out, value } => {
+            r.is_const = Val::ONE;
+            r.out = f(out);
+            r.constant = coeffs(value);
+        }
+        Op::Add { a, b, out } => (r.is_add, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
+        Op::Sub { a, b, out } => (r.is_sub, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
+        Op::Mul { a, b, out } => (r.is_mul, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
+        Op::AssertZero { a, .. } => (r.is_assert, r.out) = (Val::ONE, f(a)),
+        Op::Input { .. } | Op::HintInverse { .. } => return None,
+    }
+    Some(r)
+}
+
+fn fixed_values(r: &OpFixed<Val>) -> [Val; FIXED_WIDTH] {
+    let mut v = [Val::ZERO; FIXED_WIDTH];
+    v[..8].copy_from_slice(&[
+        r.is_const,
+        r.is_add,
+        r.is_sub,
+        r.is_mul,
+        r.is_assert,
+        r.a,
+        r.b,
+        r.out,
+    ]);
+    v[8..].copy_from_slice(&r.constant);
+    v
+}
+
+impl BaseAir<Val> for CircuitAir {
+    fn width(&self) -> usize {
+        match self {
+            CircuitAir::Witness => WITNESS_WIDTH,
+            CircuitAir::Ops { .. } => OPS_WIDTH,
+        }
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
+        match self {
+            CircuitAir::Witness => None,
+            CircuitAir::Ops { fixed, .. } => Some(fixed.clone()),
+        }
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        match self {
+            CircuitAir::Witness => 0,
+            CircuitAir::Ops { .. } => FIXED_WIDTH,
+        }
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        match self {
+            CircuitAir::Witness => vec![0],
+            CircuitAir::Ops { .. } => vec![],
+        }
+    }
+}
+
+impl<AB: AirBuilder<F = Val> + InteractionBuilder> Air<AB> for CircuitAir {
+    fn eval(&self, b: &mut AB) {
+        match self {
+            CircuitAir::Witness => eval_witness(b),
+            CircuitAir::Ops { w, .. } => eval_ops(b, *w),
+        }
+    }
+}
+
+fn eval_witness<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB) {
+    let main = b.main();
+    let local: WitnessCols<AB::Var> = *main.current_slice().borrow();
+    let next: WitnessCols<AB::Var> = *main.next_slice().borrow();
+    b.when_first_row().assert_zero(local.index);
+    b.when_transition()
+        .assert_eq(next.index, AB::Expr::from(local.index) + AB::Expr::ONE);
+    let tuple = core::iter::once(local.index.into()).chain(local.value.map(Into::into));
+    WITNESS.table_entry::<AB, AB::Expr>(b, tuple, local.mult);
+}
+
+fn eval_ops<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, w: Val) {
+    let fixed: OpFixed<AB::Var> = *b.preprocessed().current_slice().borrow();
+    let main = b.main();
+    let local: OpCols<AB::Var> = *main.current_slice().borrow();
+    let e = |x: AB::Var| -> AB::Expr { x.into() };
+    let (va, vb, vout) = (local.va.map(e), local.vb.map(e), local.vout.map(e));
+
+    // The product in F[X]/(X^4 - W): (a b)_k = Σ_{i+j=k} a_i b_j + W Σ_{i+j=k+4} a_i b_j.
+    let wx = AB::Expr::from(w);
+    let product: [AB::Expr; D] = core::array::from_fn(|k| {
+        let mut s = AB::Expr::ZERO;
+        for (i, ai) in va.iter().enumerate() {
+            for (j, bj) in vb.iter().enumerate() {
+                if i + j == k {
+                    s += ai.clone() * bj.clone();
+                } else if i + j == k + D {
+                    s += wx.clone() * ai.clone() * bj.clone();
+                }
+            }
+        }
+        s
+    });
+    for k in 0..D {
+        let out = vout[k].clone();
+        b.assert_zero(e(fixed.is_const) * (out.clone() - e(fixed.constant[k])));
+        b.assert_zero(e(fixed.is_add) * (out.clone() - va[k].clone() - vb[k].clone()));
+        b.assert_zero(e(fixed.is_sub) * (out.clone() - va[k].clone() + vb[k].clone()));
+        b.assert_zero(e(fixed.is_mul) * (out.clone() - product[k].clone()));
+        b.assert_zero(e(fixed.is_assert) * out);
+    }
+
+    // Reads: `a` and `b` by the arithmetic rows, `out` by every real row. The flags are
+    // preprocessed and at most one is set per row (the circuit's encoding), so each count is 0
+    // or 1.
+    let arith = e(fixed.is_add) + e(fixed.is_sub) + e(fixed.is_mul);
+    let any = arith.clone() + e(fixed.is_const) + e(fixed.is_assert);
+    let read = |b: &mut AB, wire: AB::Var, v: [AB::Expr; D], mult: AB::Expr| {
+        let tuple: Vec<AB::Expr> = core::iter::once(wire.into()).chain(v).collect();
+        WITNESS.lookup_key(b, tuple, Count::bounded(mult, 1));
+    };
+    read(b, fixed.a, va, arith.clone());
+    read(b, fixed.b, vb, arith);
+    read(b, fixed.out, vout, any);
+}
+
+/// The main traces of `circuit`'s tables for the wire values `wires` (from
+/// [`Circuit::eval`]), in table order.
+pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> [RowMajorMatrix<Val>; 2] {
+    let [wh, oh] = CircuitAir::log_heights(circuit).map(|h| 1usize << h);
+    let mut mult = vec![0u32; circuit.num_wires];
+    let mut ops = vec![Val::ZERO; oh * OPS_WIDTH];
+    let mut rows = ops.chunks_exact_mut(OPS_WIDTH);
+    for op in &circuit.ops {
+        let (a, b, out) = match *op {
+            Op::Const { out, .. } => (None, None, out),
+            Op::Add { a, b, out } | Op::Sub { a, b, out } | Op::Mul { a, b, out } => {
+                (Some(a), Some(b), out)
+            }
+            Op::AssertZero { a, .. } => (None, None, a),
+            Op::Input { .. } | Op::HintInverse { .. } => continue,
+        };
+        let row = rows.next().expect("the ops table has a row per operation");
+        let mut put = |at: usize, wire: Wire| {
+            row[at..at + D].copy_from_slice(&coeffs(wires[wire.0 as usize]));
+            mult[wire.0 as usize] += 1;
+        };
+        if let (Some(a), Some(b)) = (a, b) {
+            put(0, a);
+            put(D, b);
+        }
+        put(2 * D, out);
+    }
+    let mut witness = vec![Val::ZERO; wh * WITNESS_WIDTH];
+    for (r, row) in witness.chunks_exact_mut(WITNESS_WIDTH).enumerate() {
+        row[0] = Val::from_usize(r);
+        if let Some(&v) = wires.get(r) {
+            row[1..1 + D].copy_from_slice(&coeffs(v));
+            row[1 + D] = Val::from_u32(mult[r]);
+        }
+    }
+    [
+        RowMajorMatrix::new(witness, WITNESS_WIDTH),
+        RowMajorMatrix::new(ops, OPS_WIDTH),
+    ]
+}

@@ -1,0 +1,369 @@
+//! The out-of-domain check of one table, as a circuit, generated from the table's AIR.
+//!
+//! Plonky3's verifier evaluates every constraint of a table at `ζ` from the opened values,
+//! folds them with powers of `α` in the order the AIR asserts them, and checks
+//! `folded · 1/Z_H(ζ) = quotient(ζ)`, the quotient recombined from its chunks. [`check_table`]
+//! emits the same computation into a [`CircuitBuilder`]: it takes the AIR's constraints as
+//! symbolic expressions (`get_symbolic_constraints`, the LogUp constraints included, exactly
+//! as the verifier sees them) and lowers each expression DAG to wires, sharing common
+//! sub-expressions. Nothing here names a chip or a constraint: a chip added to the machine
+//! later is checked by the same code.
+//!
+//! The selectors and the quotient's recombination are computed in the circuit from `ζ` and
+//! the domains, which are constants of the circuit (the table heights are fixed when it is
+//! built).
+
+use std::collections::HashMap;
+
+use vouch_stark::air::{Air, BaseAir};
+use vouch_stark::batch::InteractionSymbolicBuilder;
+use vouch_stark::field::{BasedVectorSpace, Field};
+use vouch_stark::ood::{Coset, OodInstance};
+use vouch_stark::symbolic::{
+    get_constraint_layout, get_symbolic_constraints, AirLayout, BaseEntry, BaseLeaf, ExtEntry,
+    ExtLeaf, LogUpGadget, Lookup, SymbolicExpr, SymbolicExpression, SymbolicExpressionExt,
+};
+use vouch_stark::{Challenge, Val};
+
+use crate::circuit::{CircuitBuilder, Wire};
+
+const D: usize = <Challenge as BasedVectorSpace<Val>>::DIMENSION;
+
+/// The fixed shape of one table's proof: what the circuit is specialised to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableShape {
+    pub trace_domain: Coset<Val>,
+    pub quotient_domains: Vec<Coset<Val>>,
+    pub main_width: usize,
+    pub preprocessed_width: usize,
+    pub permutation_width: usize,
+    pub num_challenges: usize,
+    pub num_permutation_values: usize,
+    pub num_public_values: usize,
+}
+
+impl TableShape {
+    /// The shape of `instance`, a table of `air`.
+    pub fn of<A: BaseAir<Val>>(air: &A, instance: &OodInstance<Val, Challenge>) -> Self {
+        Self {
+            trace_domain: instance.trace_domain,
+            quotient_domains: instance.quotient_domains.clone(),
+            main_width: air.width(),
+            preprocessed_width: instance.preprocessed_local.len(),
+            permutation_width: instance.permutation_local.len(),
+            num_challenges: instance.challenges.len(),
+            num_permutation_values: instance.permutation_values.len(),
+            num_public_values: air.num_public_values(),
+        }
+    }
+}
+
+/// The input wires of one table's check, in the order [`TableWires::values`] lays them out.
+#[derive(Clone, Debug)]
+pub struct TableWires {
+    pub trace_local: Vec<Wire>,
+    pub trace_next: Vec<Wire>,
+    pub preprocessed_local: Vec<Wire>,
+    pub preprocessed_next: Vec<Wire>,
+    pub permutation_local: Vec<Wire>,
+    pub permutation_next: Vec<Wire>,
+    /// `D` wires per chunk: its basis coefficients.
+    pub quotient_chunks: Vec<[Wire; D]>,
+    pub challenges: Vec<Wire>,
+    pub permutation_values: Vec<Wire>,
+}
+
+impl TableWires {
+    /// Allocate the inputs of a table of `shape`.
+    pub fn alloc(cb: &mut CircuitBuilder, shape: &TableShape) -> Self {
+        Self {
+            trace_local: cb.inputs(shape.main_width),
+            trace_next: cb.inputs(shape.main_width),
+            preprocessed_local: cb.inputs(shape.preprocessed_width),
+            preprocessed_next: cb.inputs(shape.preprocessed_width),
+            permutation_local: cb.inputs(shape.permutation_width),
+            permutation_next: cb.inputs(shape.permutation_width),
+            quotient_chunks: (0..shape.quotient_domains.len())
+                .map(|_| core::array::from_fn(|_| cb.input()))
+                .collect(),
+            challenges: cb.inputs(shape.num_challenges),
+            permutation_values: cb.inputs(shape.num_permutation_values),
+        }
+    }
+
+    /// The input values for these wires, from a table's openings (in allocation order).
+    pub fn values(instance: &OodInstance<Val, Challenge>) -> Vec<Challenge> {
+        let i = instance;
+        let mut v = Vec::new();
+        v.extend(&i.trace_local);
+        v.extend(&i.trace_next);
+        v.extend(&i.preprocessed_local);
+        v.extend(&i.preprocessed_next);
+        v.extend(&i.permutation_local);
+        v.extend(&i.permutation_next);
+        for chunk in &i.quotient_chunks {
+            v.extend(chunk);
+        }
+        v.extend(&i.challenges);
+        v.extend(&i.permutation_values);
+        v
+    }
+}
+
+/// Lowers symbolic expressions to wires, one wire per distinct sub-expression.
+struct Lowering<'a> {
+    cb: &'a mut CircuitBuilder,
+    w: &'a TableWires,
+    public_values: &'a [Wire],
+    first: Wire,
+    last: Wire,
+    transition: Wire,
+    base_memo: HashMap<*const SymbolicExpression<Val>, Wire>,
+    ext_memo: HashMap<*const SymbolicExpressionExt<Val, Challenge>, Wire>,
+}
+
+impl Lowering<'_> {
+    fn base(&mut self, e: &SymbolicExpression<Val>) -> Result<Wire, String> {
+        let key: *const SymbolicExpression<Val> = e;
+        if let Some(&w) = self.base_memo.get(&key) {
+            return Ok(w);
+        }
+        let w = match e {
+            SymbolicExpr::Leaf(leaf) => match leaf {
+                BaseLeaf::Variable(v) => {
+                    let pick = |cols: &[Wire], next: &[Wire], offset: usize| match offset {
+                        0 => cols.get(v.index).copied(),
+                        1 => next.get(v.index).copied(),
+                        _ => None,
+                    };
+                    match v.entry {
+                        BaseEntry::Main { offset } => {
+                            pick(&self.w.trace_local, &self.w.trace_next, offset)
+                        }
+                        BaseEntry::Preprocessed { offset } => pick(
+                            &self.w.preprocessed_local,
+                            &self.w.preprocessed_next,
+                            offset,
+                        ),
+                        BaseEntry::Public => self.public_values.get(v.index).copied(),
+                        BaseEntry::Periodic => None,
+                    }
+                    .ok_or_else(|| format!("unsupported variable {v:?}"))?
+                }
+                BaseLeaf::IsFirstRow => self.first,
+                BaseLeaf::IsLastRow => self.last,
+                BaseLeaf::IsTransition => self.transition,
+                BaseLeaf::Constant(c) => self.cb.base_constant(*c),
+            },
+            SymbolicExpr::Add { x, y, .. } => {
+                let (x, y) = (self.base(x)?, self.base(y)?);
+                self.cb.add(x, y)
+            }
+            SymbolicExpr::Sub { x, y, .. } => {
+                let (x, y) = (self.base(x)?, self.base(y)?);
+                self.cb.sub(x, y)
+            }
+            SymbolicExpr::Neg { x, .. } => {
+                let x = self.base(x)?;
+                self.cb.neg(x)
+            }
+            SymbolicExpr::Mul { x, y, .. } => {
+                let (x, y) = (self.base(x)?, self.base(y)?);
+                self.cb.mul(x, y)
+            }
+        };
+        self.base_memo.insert(key, w);
+        Ok(w)
+    }
+
+    fn ext(&mut self, e: &SymbolicExpressionExt<Val, Challenge>) -> Result<Wire, String> {
+        let key: *const SymbolicExpressionExt<Val, Challenge> = e;
+        if let Some(&w) = self.ext_memo.get(&key) {
+            return Ok(w);
+        }
+        let w = match e {
+            SymbolicExpr::Leaf(leaf) => match leaf {
+                ExtLeaf::Base(b) => self.base(b)?,
+                ExtLeaf::ExtConstant(c) => self.cb.constant(*c),
+                ExtLeaf::ExtVariable(v) => match v.entry {
+                    ExtEntry::Permutation { offset: 0 } => {
+                        self.w.permutation_local.get(v.index).copied()
+                    }
+                    ExtEntry::Permutation { offset: 1 } => {
+                        self.w.permutation_next.get(v.index).copied()
+                    }
+                    ExtEntry::Permutation { .. } => None,
+                    ExtEntry::Challenge => self.w.challenges.get(v.index).copied(),
+                    ExtEntry::PermutationValue => self.w.permutation_values.get(v.index).copied(),
+                }
+                .ok_or_else(|| format!("unsupported extension variable {v:?}"))?,
+            },
+            SymbolicExpr::Add { x, y, .. } => {
+                let (x, y) = (self.ext(x)?, self.ext(y)?);
+                self.cb.add(x, y)
+            }
+            SymbolicExpr::Sub { x, y, .. } => {
+                let (x, y) = (self.ext(x)?, self.ext(y)?);
+                self.cb.sub(x, y)
+            }
+            SymbolicExpr::Neg { x, .. } => {
+                let x = self.ext(x)?;
+                self.cb.neg(x)
+            }
+            SymbolicExpr::Mul { x, y, .. } => {
+                let (x, y) = (self.ext(x)?, self.ext(y)?);
+                self.cb.mul(x, y)
+            }
+        };
+        self.ext_memo.insert(key, w);
+        Ok(w)
+    }
+}
+
+/// Emit the out-of-domain check of one table of `air` into `cb`: its constraints at `zeta`,
+/// folded with `alpha`, against the quotient recombined from its chunks. `label` names the
+/// table in the circuit's assertions. Fails (at build time) for an AIR the circuit cannot
+/// express (periodic columns) or a shape whose domains are degenerate.
+#[allow(clippy::too_many_arguments)]
+pub fn check_table<A>(
+    cb: &mut CircuitBuilder,
+    air: &A,
+    lookups: &[Lookup<Val>],
+    shape: &TableShape,
+    wires: &TableWires,
+    public_values: &[Wire],
+    zeta: Wire,
+    alpha: Wire,
+    label: &str,
+) -> Result<(), String>
+where
+    A: Air<InteractionSymbolicBuilder<Val, Challenge>>,
+{
+    if air.num_periodic_columns() != 0 {
+        return Err(format!("{label}: periodic columns are not supported"));
+    }
+    if public_values.len() != shape.num_public_values {
+        return Err(format!(
+            "{label}: {} public values wired",
+            public_values.len()
+        ));
+    }
+    let layout = AirLayout {
+        preprocessed_width: shape.preprocessed_width,
+        main_width: shape.main_width,
+        num_public_values: shape.num_public_values,
+        num_periodic_columns: 0,
+        ..Default::default()
+    };
+    let gadget = LogUpGadget::new();
+    let (base, ext) =
+        get_symbolic_constraints::<Val, Challenge, A, _>(air, layout, lookups, &gadget);
+    let order = get_constraint_layout::<Val, Challenge, A, _>(air, layout, lookups, &gadget);
+    if order.base_indices.len() != base.len() || order.ext_indices.len() != ext.len() {
+        return Err(format!(
+            "{label}: constraint layout disagrees with the constraints"
+        ));
+    }
+
+    // Selectors at ζ over the trace domain shift·<g>: u = ζ/shift, Z_H = u^n - 1.
+    let td = shape.trace_domain;
+    let shift_inv = cb.base_constant(td.shift.inverse());
+    let u = cb.mul(zeta, shift_inv);
+    let un = cb.exp_power_of_2(u, td.log_size);
+    let one = cb.one();
+    let z_h = cb.sub(un, one);
+    let g_inv = cb.base_constant(td.generator().inverse());
+    let u_minus_one = cb.sub(u, one);
+    let transition = cb.sub(u, g_inv);
+    let first = cb.div(
+        z_h,
+        u_minus_one,
+        &format!("{label}: ζ is not the first point"),
+    );
+    let last = cb.div(
+        z_h,
+        transition,
+        &format!("{label}: ζ is not the last point"),
+    );
+    let inv_vanishing = cb.inverse(z_h, &format!("{label}: ζ outside the trace domain"));
+
+    // Every constraint, in the order the AIR asserts it.
+    let total = base.len() + ext.len();
+    let mut slots: Vec<Option<Wire>> = vec![None; total];
+    let mut lower = Lowering {
+        cb,
+        w: wires,
+        public_values,
+        first,
+        last,
+        transition,
+        base_memo: HashMap::new(),
+        ext_memo: HashMap::new(),
+    };
+    for (c, &at) in base.iter().zip(&order.base_indices) {
+        *slots.get_mut(at).ok_or("constraint index out of range")? = Some(lower.base(c)?);
+    }
+    for (c, &at) in ext.iter().zip(&order.ext_indices) {
+        *slots.get_mut(at).ok_or("constraint index out of range")? = Some(lower.ext(c)?);
+    }
+    // Horner: acc ← acc·α + c, as the verifier's folder.
+    let mut acc = cb.zero();
+    for slot in slots {
+        let c = slot.ok_or_else(|| format!("{label}: a constraint position is unfilled"))?;
+        let scaled = cb.mul(acc, alpha);
+        acc = cb.add(scaled, c);
+    }
+
+    // quotient(ζ) = Σ_i zp_i(ζ) · chunk_i, zp_i = Π_{j≠i} Z_j(ζ) / Z_j(shift_i).
+    let qds = &shape.quotient_domains;
+    if wires.quotient_chunks.len() != qds.len() {
+        return Err(format!("{label}: quotient chunks and domains disagree"));
+    }
+    let z_at_zeta: Vec<Wire> = qds
+        .iter()
+        .map(|d| {
+            let s = cb.base_constant(d.shift.inverse());
+            let x = cb.mul(zeta, s);
+            let xn = cb.exp_power_of_2(x, d.log_size);
+            cb.sub(xn, one)
+        })
+        .collect();
+    let basis: Vec<Wire> = (0..D)
+        .map(|k| {
+            let e = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(k)
+                .ok_or("no basis element")?;
+            Ok(cb.constant(e))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut quotient = cb.zero();
+    for (i, di) in qds.iter().enumerate() {
+        let mut zp = cb.one();
+        for (j, dj) in qds.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let denom = dj.vanishing_at(Challenge::from(di.shift));
+            let denom_inv = denom
+                .try_inverse()
+                .ok_or_else(|| format!("{label}: quotient domains {i} and {j} overlap"))?;
+            let c = cb.constant(denom_inv);
+            let t = cb.mul(z_at_zeta[j], c);
+            zp = cb.mul(zp, t);
+        }
+        let mut chunk = cb.zero();
+        for (coeff, &e) in wires.quotient_chunks[i].iter().zip(&basis) {
+            let t = cb.mul(*coeff, e);
+            chunk = cb.add(chunk, t);
+        }
+        let t = cb.mul(zp, chunk);
+        quotient = cb.add(quotient, t);
+    }
+
+    let lhs = cb.mul(acc, inv_vanishing);
+    cb.assert_eq(
+        lhs,
+        quotient,
+        &format!("{label}: constraints match the quotient at ζ"),
+    );
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Proving and verifying a circuit's tables with the batch STARK.
+//!
+//! The verifying key of a circuit is the commitment to its ops table's preprocessed columns
+//! (the operations) with the tables' heights: a verifier holding it checks that *some*
+//! assignment of wires satisfies exactly that circuit.
+
+use vouch_stark::batch::{prove_batch, verify_batch, BatchProof, ProverData, StarkInstance};
+use vouch_stark::keys::{preprocess, verifier_common, CommitmentOf};
+use vouch_stark::{plain_config, Challenge, PlainConfig, PARAMS};
+
+use crate::air::{traces, CircuitAir};
+use crate::circuit::{Circuit, CircuitError};
+
+/// What proving and verifying a circuit needs: its tables and their preprocessed data.
+pub struct CircuitKey {
+    pub airs: [CircuitAir; 2],
+    pub log_heights: [usize; 2],
+    data: ProverData<PlainConfig>,
+}
+
+impl core::fmt::Debug for CircuitKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CircuitKey")
+            .field("log_heights", &self.log_heights)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a circuit could not be proven or a proof does not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum CircuitProofError {
+    #[error("the inputs do not satisfy the circuit: {0}")]
+    Unsatisfied(#[from] CircuitError),
+    #[error("proving failed: {0}")]
+    Prove(String),
+    #[error("the circuit proof does not verify: {0}")]
+    Verify(String),
+}
+
+impl CircuitKey {
+    /// Commit to `circuit`'s operations.
+    pub fn new(circuit: &Circuit) -> Result<Self, CircuitProofError> {
+        let airs = CircuitAir::tables(circuit);
+        let log_heights = CircuitAir::log_heights(circuit);
+        let config = plain_config(&PARAMS);
+        let data = preprocess(&config, &airs, &log_heights)
+            .map_err(|e| CircuitProofError::Prove(format!("{e:?}")))?;
+        Ok(Self {
+            airs,
+            log_heights,
+            data,
+        })
+    }
+
+    /// The commitment a verifier checks proofs against.
+    pub fn commitment(&self) -> CommitmentOf<PlainConfig> {
+        self.data
+            .common
+            .preprocessed
+            .as_ref()
+            .expect("the ops table has preprocessed columns")
+            .commitment
+            .clone()
+    }
+
+    /// Evaluate `circuit` on `inputs` and prove the evaluation.
+    pub fn prove(
+        &self,
+        circuit: &Circuit,
+        inputs: &[Challenge],
+    ) -> Result<BatchProof<PlainConfig>, CircuitProofError> {
+        let wires = circuit.eval(inputs)?;
+        self.prove_wires(circuit, &wires)
+    }
+
+    /// Prove an assignment of wires as given (tests use it to prove unsatisfying ones).
+    pub fn prove_wires(
+        &self,
+        circuit: &Circuit,
+        wires: &[Challenge],
+    ) -> Result<BatchProof<PlainConfig>, CircuitProofError> {
+        let traces = traces(circuit, wires);
+        let instances: Vec<_> = self
+            .airs
+            .iter()
+            .zip(&traces)
+            .map(|(air, trace)| StarkInstance {
+                air,
+                trace,
+                public_values: vec![],
+            })
+            .collect();
+        let config = plain_config(&PARAMS);
+        prove_batch(&config, &instances, &self.data)
+            .map_err(|e| CircuitProofError::Prove(format!("{e:?}")))
+    }
+}
+
+/// Verify a proof that the circuit with tables `airs` (at `log_heights`, committed to as
+/// `commitment`) is satisfied.
+pub fn verify(
+    airs: &[CircuitAir; 2],
+    log_heights: &[usize; 2],
+    commitment: CommitmentOf<PlainConfig>,
+    proof: &BatchProof<PlainConfig>,
+) -> Result<(), CircuitProofError> {
+    let config = plain_config(&PARAMS);
+    let common = verifier_common(&config, airs, log_heights, commitment);
+    if proof.degree_bits.as_slice() != log_heights.as_slice() {
+        return Err(CircuitProofError::Verify(
+            "table heights differ from the key's".into(),
+        ));
+    }
+    verify_batch(&config, airs, proof, &[vec![], vec![]], &common)
+        .map_err(|e| CircuitProofError::Verify(format!("{e:?}")))
+}

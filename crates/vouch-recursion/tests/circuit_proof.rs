@@ -1,0 +1,135 @@
+//! Proving circuits with their tables: an honest evaluation verifies; an assignment that breaks
+//! any kind of operation, a proof checked against another circuit's key, and a proof of the
+//! segment OOD circuit with one wrong opening are each rejected.
+
+use vouch_recursion::circuit::{Circuit, CircuitBuilder, Op};
+use vouch_recursion::prove::{verify, CircuitKey};
+use vouch_stark::field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
+use vouch_stark::{Challenge, Val};
+
+fn ef(x: u32) -> Challenge {
+    Challenge::from(Val::from_u32(x))
+}
+
+/// `(x + y) · x / y - z = 0`, with a constant folded in: every kind of operation.
+fn small() -> Circuit {
+    let mut b = CircuitBuilder::new();
+    let [x, y, z] = [b.input(), b.input(), b.input()];
+    let s = b.add(x, y);
+    let seven = b.base_constant(Val::from_u32(7));
+    let s = b.sub(s, seven);
+    let s = b.add(s, seven);
+    let p = b.mul(s, x);
+    let q = b.div(p, y, "y invertible");
+    b.assert_eq(q, z, "result");
+    b.build()
+}
+
+fn inputs() -> Vec<Challenge> {
+    let (x, y) = (
+        ef(3) + <Challenge as BasedVectorSpace<Val>>::ith_basis_element(2).unwrap(),
+        ef(5),
+    );
+    vec![x, y, (x + y) * x * y.inverse()]
+}
+
+fn check(
+    key: &CircuitKey,
+    proof: &vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>,
+) -> bool {
+    verify(&key.airs, &key.log_heights, key.commitment(), proof).is_ok()
+}
+
+#[test]
+fn honest_evaluation_verifies() {
+    let c = small();
+    let key = CircuitKey::new(&c).unwrap();
+    let proof = key.prove(&c, &inputs()).unwrap();
+    assert!(check(&key, &proof));
+}
+
+#[test]
+fn unsatisfying_assignments_are_rejected() {
+    let c = small();
+    let key = CircuitKey::new(&c).unwrap();
+    let honest = c.eval(&inputs()).unwrap();
+    // Change the output wire of each kind of operation (keeping everything else), one at a
+    // time: the row's constraint (or, for an assertion, the asserted zero) fails.
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for op in &c.ops {
+        let (kind, wire) = match *op {
+            Op::Const { out, .. } => ("const", out),
+            Op::Add { out, .. } => ("add", out),
+            Op::Sub { out, .. } => ("sub", out),
+            Op::Mul { out, .. } => ("mul", out),
+            Op::AssertZero { a, .. } => ("assert", a),
+            Op::Input { .. } | Op::HintInverse { .. } => continue,
+        };
+        let mut wires = honest.clone();
+        wires[wire.0 as usize] += Challenge::ONE;
+        let proof = key.prove_wires(&c, &wires).unwrap();
+        assert!(!check(&key, &proof), "a wrong {kind} output verified");
+        kinds_seen.insert(kind);
+    }
+    assert_eq!(kinds_seen.len(), 5, "{kinds_seen:?}");
+}
+
+#[test]
+fn a_proof_does_not_verify_against_another_circuit() {
+    let c = small();
+    let key = CircuitKey::new(&c).unwrap();
+    let proof = key.prove(&c, &inputs()).unwrap();
+    // The same shape, one constant changed: another circuit, another commitment.
+    let mut other = c.clone();
+    for op in &mut other.ops {
+        if let Op::Const { value, .. } = op {
+            if *value == ef(7) {
+                *value = ef(8);
+            }
+        }
+    }
+    let other_key = CircuitKey::new(&other).unwrap();
+    assert_ne!(other_key.commitment(), key.commitment());
+    assert!(!check(&other_key, &proof));
+}
+
+/// The segment OOD circuit of a real proof, proven: the honest openings verify; openings with
+/// one table's quotient chunk changed (evaluated without stopping at the failed assertion)
+/// give a proof that does not.
+#[test]
+fn segment_ood_circuit_is_proven() {
+    use vouch_prover::{ProveOptions, ProvingKey};
+    use vouch_recursion::segment::SegmentCircuit;
+    use vouch_testkit::reg::*;
+
+    let mut p = vouch_testkit::Asm::new();
+    p.li(T0, 5).li(T1, 9).mul(T2, T0, T1).add(T3, T2, T0);
+    p.halt(0);
+    let program = vouch_executor::Program::from_elf(&p.elf()).unwrap();
+    let pk = ProvingKey::new(&program).unwrap();
+    let opts = ProveOptions {
+        zk: false,
+        ..Default::default()
+    };
+    let receipt = pk.prove(&[], &opts, &|_| {}).unwrap().receipt;
+    let seg = receipt.segment_ood(0).unwrap();
+    let sc = SegmentCircuit::build(&seg).unwrap();
+    let (arith, consts, inputs, asserts) = sc.circuit.counts();
+    println!(
+        "segment OOD circuit: {} wires, {arith} arithmetic, {consts} constants, {inputs} inputs, \
+         {asserts} assertions",
+        sc.circuit.num_wires
+    );
+    let key = CircuitKey::new(&sc.circuit).unwrap();
+    let honest = SegmentCircuit::inputs(&seg.public_values, &seg.ood);
+    let proof = key.prove(&sc.circuit, &honest).unwrap();
+    assert!(check(&key, &proof));
+
+    let mut bad = seg.ood.clone();
+    bad.instances[4].quotient_chunks[0][0] += Challenge::ONE;
+    let inputs = SegmentCircuit::inputs(&seg.public_values, &bad);
+    assert!(sc.circuit.eval(&inputs).is_err());
+    let wires = sc.circuit.eval_unchecked(&inputs).unwrap();
+    let proof = key.prove_wires(&sc.circuit, &wires).unwrap();
+    assert!(!check(&key, &proof));
+}

@@ -1,0 +1,208 @@
+//! What a verifier checks at the out-of-domain point, laid out for a verifier that runs
+//! inside a proof.
+//!
+//! `verify_batch` replays the transcript, checks the openings with FRI and then, per table,
+//! evaluates the AIR's constraints at `ζ` from the opened values and compares them with the
+//! quotient. The recursion circuit does the same arithmetic in a trace; it needs the same
+//! inputs (the challenges, the openings) and the same constants (the domains). [`instances`]
+//! computes them natively from a proof, for the recursion prover's witness and for tests
+//! that check the circuit against Plonky3's verifier.
+
+use p3_air::symbolic::{AirLayout, SymbolicExpressionExt};
+use p3_air::Air;
+use p3_batch_stark::symbolic::get_log_num_quotient_chunks_for_domain;
+use p3_batch_stark::verifier::commitments_with_opening_points;
+use p3_batch_stark::StarkGenericConfig;
+use p3_batch_stark::{BatchProof, CommonData};
+use p3_challenger::GrindingChallenger;
+use p3_commit::{Pcs, PolynomialSpace};
+use p3_field::{
+    Algebra, BasedVectorSpace, ExtensionField, PrimeCharacteristicRing, PrimeField64, TwoAdicField,
+};
+use p3_lookup::{InteractionSymbolicBuilder, LogUpGadget};
+use p3_uni_stark::Val as ValOf;
+
+/// A domain of the proof: the coset `shift · <g>` of size `2^log_size`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coset<F> {
+    pub shift: F,
+    pub log_size: usize,
+}
+
+impl<F: TwoAdicField> Coset<F> {
+    /// A two-adic coset domain: its first point is the shift.
+    fn of<D: PolynomialSpace<Val = F>>(d: &D) -> Self {
+        Self {
+            shift: d.first_point(),
+            log_size: d.size().trailing_zeros() as usize,
+        }
+    }
+}
+
+/// One table's out-of-domain check: `fold_α(constraints(openings)) = quotient(ζ) · Z_H(ζ)`.
+#[derive(Clone, Debug)]
+pub struct OodInstance<F, EF> {
+    /// The trace domain (without the zero-knowledge doubling).
+    pub trace_domain: Coset<F>,
+    /// The domains of the quotient chunks, in commitment order.
+    pub quotient_domains: Vec<Coset<F>>,
+    pub trace_local: Vec<EF>,
+    /// Zeros when the AIR never reads the next row (as `verify_batch` substitutes).
+    pub trace_next: Vec<EF>,
+    pub preprocessed_local: Vec<EF>,
+    pub preprocessed_next: Vec<EF>,
+    /// The permutation (LogUp) columns, as extension elements.
+    pub permutation_local: Vec<EF>,
+    pub permutation_next: Vec<EF>,
+    /// Each quotient chunk's opening, as `DIMENSION` basis coefficients.
+    pub quotient_chunks: Vec<Vec<EF>>,
+    /// This table's LogUp challenges.
+    pub challenges: Vec<EF>,
+    /// This table's LogUp terminal (empty without lookups).
+    pub permutation_values: Vec<EF>,
+}
+
+/// The transcript's challenges and every table's out-of-domain inputs.
+#[derive(Clone, Debug)]
+pub struct Ood<F, EF> {
+    pub alpha: EF,
+    pub zeta: EF,
+    pub instances: Vec<OodInstance<F, EF>>,
+}
+
+/// Replay `proof`'s transcript as `verify_batch` does (without checking the openings) and
+/// collect, per table, what the constraint check at `ζ` uses. `proof` is assumed to have the
+/// shape the verifier accepts; a malformed one gives an error, never a panic.
+pub fn instances<SC, A>(
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+    proof: &BatchProof<SC>,
+    public_values: &[Vec<ValOf<SC>>],
+) -> Result<Ood<ValOf<SC>, SC::Challenge>, String>
+where
+    SC: StarkGenericConfig,
+    ValOf<SC>: PrimeField64 + TwoAdicField,
+    SymbolicExpressionExt<ValOf<SC>, SC::Challenge>: Algebra<SC::Challenge>,
+    A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
+    SC::Challenge: BasedVectorSpace<ValOf<SC>>,
+    SC::Challenger: GrindingChallenger<Witness = ValOf<SC>>,
+{
+    let n = airs.len();
+    let opened = &proof.opened_values.instances;
+    if proof.degree_bits.len() != n || opened.len() != n || public_values.len() != n {
+        return Err("tables, proof and public values disagree in number".into());
+    }
+    let pcs = config.pcs();
+    let is_zk = config.is_zk();
+    let gadget = LogUpGadget::new();
+    let (_, preprocessed_widths) = crate::replay::batch_shape(config, airs, common);
+    let mut trace_domains = Vec::with_capacity(n);
+    let mut log_chunks = Vec::with_capacity(n);
+    for (i, air) in airs.iter().enumerate() {
+        let bits = proof.degree_bits[i]
+            .checked_sub(is_zk)
+            .filter(|&b| b < 28)
+            .ok_or("a table height out of range")?;
+        let domain = pcs.natural_domain_for_degree(1 << bits);
+        let layout = AirLayout {
+            preprocessed_width: preprocessed_widths[i],
+            main_width: air.width(),
+            num_public_values: air.num_public_values(),
+            num_periodic_columns: air.num_periodic_columns(),
+            ..Default::default()
+        };
+        log_chunks.push(get_log_num_quotient_chunks_for_domain::<
+            _,
+            SC::Challenge,
+            A,
+            _,
+        >(
+            air, layout, domain, &common.lookups[i], is_zk, &gadget
+        ));
+        trace_domains.push(domain);
+    }
+
+    let (challenges, alpha, zeta) =
+        crate::replay::replay_lookups(config, airs, common, proof, public_values, |t, c| {
+            let terminals: Vec<SC::Challenge> = proof
+                .lookup_terminals
+                .iter()
+                .flatten()
+                .map(|t| t.0)
+                .collect();
+            let alpha = t.permutation_phase(proof.commitments.permutation.clone(), &terminals);
+            t.quotient_phase(
+                proof.commitments.quotient_chunks.clone(),
+                proof.commitments.random.clone(),
+            );
+            let zeta = t
+                .ood_phase(proof.ood_pow_witness)
+                .map_err(|e| format!("{e:?}"))?;
+            Ok((c, alpha, zeta))
+        })?;
+
+    let (_, quotient_domains, _) = commitments_with_opening_points(
+        config,
+        airs,
+        zeta,
+        &proof.commitments,
+        &proof.opened_values,
+        common,
+        &proof.degree_bits,
+        &preprocessed_widths,
+        &log_chunks,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+
+    let d = <SC::Challenge as BasedVectorSpace<ValOf<SC>>>::DIMENSION;
+    let recompose = |flat: &[SC::Challenge]| -> Vec<SC::Challenge> {
+        flat.chunks_exact(d)
+            .filter_map(<SC::Challenge as ExtensionField<ValOf<SC>>>::from_ext_basis_coefficients)
+            .collect()
+    };
+    let instances = (0..n)
+        .map(|i| {
+            let o = &opened[i];
+            let base = &o.base_opened_values;
+            let width = airs[i].width();
+            let pre_w = preprocessed_widths[i];
+            OodInstance {
+                trace_domain: Coset::of(&trace_domains[i]),
+                quotient_domains: quotient_domains[i].iter().map(Coset::of).collect(),
+                trace_local: base.trace_local.clone(),
+                trace_next: base
+                    .trace_next
+                    .clone()
+                    .unwrap_or_else(|| vec![SC::Challenge::ZERO; width]),
+                preprocessed_local: base.preprocessed_local().unwrap_or(&[]).to_vec(),
+                preprocessed_next: base
+                    .preprocessed_next()
+                    .map(<[_]>::to_vec)
+                    .unwrap_or_else(|| vec![SC::Challenge::ZERO; pre_w]),
+                permutation_local: recompose(&o.permutation_local),
+                permutation_next: recompose(&o.permutation_next),
+                quotient_chunks: base.quotient_chunks.clone(),
+                challenges: challenges[i].clone(),
+                permutation_values: proof.lookup_terminals[i].iter().map(|t| t.0).collect(),
+            }
+        })
+        .collect();
+    Ok(Ood {
+        alpha,
+        zeta,
+        instances,
+    })
+}
+
+impl<F: TwoAdicField> Coset<F> {
+    /// The vanishing polynomial at `x`: `Z(x) = (x / shift)^(2^log_size) - 1`.
+    pub fn vanishing_at<EF: p3_field::ExtensionField<F>>(&self, x: EF) -> EF {
+        (x * self.shift.inverse()).exp_power_of_2(self.log_size) - EF::ONE
+    }
+
+    /// The subgroup's generator `g` (the domain is `shift · <g>`).
+    pub fn generator(&self) -> F {
+        F::two_adic_generator(self.log_size)
+    }
+}
