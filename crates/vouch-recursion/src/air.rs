@@ -1,6 +1,6 @@
 //! The circuit's tables: a [`Circuit`] and its wire values as a batch-STARK proof.
 //!
-//! Two tables, joined by the `witness` bus (a LogUp lookup):
+//! Five tables, joined by the `witness` bus (a LogUp lookup) and the machine's `poseidon2` bus:
 //!
 //! - **witness**: row `r` holds wire `r`'s value `v[4]` (an extension element by its basis
 //!   coefficients) and how many times it is read, `mult`. `index` starts at 0 and increases by
@@ -13,6 +13,14 @@
 //!   are the operand values `va`, `vb`, `vout`, each looked up in the witness table, and the
 //!   row's constraint ties them: `vout = va + vb`, `va - vb`, `va · vb` (in `F[X]/(X^4 - W)`),
 //!   `c`, or `vout = 0` for an assertion.
+//! - **poseidon2 calls**: one row per `Poseidon2` operation; its 32 wires (preprocessed) are
+//!   read from the witness table as base-field elements (`(wire, v, 0, 0, 0)`), and
+//!   `(input, output)` is looked up on the `poseidon2` bus.
+//! - **poseidon2**: the machine's Poseidon2 chip (`vouch_machine::chips::poseidon2`), one proven
+//!   permutation per row, providing `(input, output)` on that bus.
+//! - **public**: row 0 holds the public inputs' values, equal to the proof's public values,
+//!   and reads each from the witness table (`first` is 1 on row 0 and 0 below: a column, as a
+//!   LogUp multiplicity cannot be the unnormalised `is_first_row`).
 //!
 //! Soundness: the lookups force every value an ops row uses to be the witness table's value of
 //! that wire, so the ops rows evaluate the circuit on one assignment of wires; every constraint
@@ -27,6 +35,12 @@ use vouch_stark::air::{Air, AirBuilder, BaseAir, Count, InteractionBuilder, Look
 use vouch_stark::field::{BasedVectorSpace, PrimeCharacteristicRing};
 use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::{Challenge, Val};
+
+use vouch_machine::bus::POSEIDON2;
+use vouch_machine::chips::poseidon2::{generate_trace as generate_poseidon2, Poseidon2Chip};
+use vouch_machine::padded_height;
+use vouch_machine::trace::LookupCounts;
+use vouch_stark::poseidon2::WIDTH;
 
 use crate::circuit::{Circuit, Op, Wire};
 
@@ -72,6 +86,8 @@ pub struct OpCols<T> {
     pub vout: [T; D],
 }
 const OPS_WIDTH: usize = core::mem::size_of::<OpCols<u8>>();
+/// Preprocessed columns of the poseidon2 calls table: `is_real`, 16 input and 16 output wires.
+const CALL_FIXED_WIDTH: usize = 1 + 2 * WIDTH;
 
 macro_rules! borrow_cols {
     ($t:ident, $w:expr) => {
@@ -90,7 +106,7 @@ borrow_cols!(WitnessCols, WITNESS_WIDTH);
 borrow_cols!(OpFixed, FIXED_WIDTH);
 borrow_cols!(OpCols, OPS_WIDTH);
 
-/// The two tables of a circuit.
+/// The tables of a circuit, in proof order: witness, ops, poseidon2 calls, poseidon2, public.
 #[derive(Clone, Debug)]
 pub enum CircuitAir {
     Witness,
@@ -99,39 +115,75 @@ pub enum CircuitAir {
         /// `W` of the extension `F[X]/(X^4 - W)`.
         w: Val,
     },
+    Poseidon2Calls {
+        fixed: RowMajorMatrix<Val>,
+    },
+    Poseidon2(Poseidon2Chip),
+    Public {
+        wires: Vec<u32>,
+    },
 }
 
+/// Number of tables of every circuit.
+pub const NUM_TABLES: usize = 5;
+
 impl CircuitAir {
-    /// The tables of `circuit`: the witness table, then the ops table (its preprocessed
-    /// columns are `circuit`'s operations).
-    pub fn tables(circuit: &Circuit) -> [CircuitAir; 2] {
+    /// The tables of `circuit` (the preprocessed columns are its operations).
+    pub fn tables(circuit: &Circuit) -> Vec<CircuitAir> {
         let rows: Vec<OpFixed<Val>> = circuit.ops.iter().filter_map(fixed_row).collect();
-        let height = padded(rows.len());
-        let mut values = vec![Val::ZERO; height * FIXED_WIDTH];
+        let mut values = vec![Val::ZERO; padded(rows.len()) * FIXED_WIDTH];
         for (row, fixed) in values.chunks_exact_mut(FIXED_WIDTH).zip(&rows) {
             row.copy_from_slice(&fixed_values(fixed));
         }
-        [
+        let calls: Vec<([Wire; WIDTH], [Wire; WIDTH])> = poseidon2_calls(circuit).collect();
+        let mut call_values = vec![Val::ZERO; padded(calls.len()) * CALL_FIXED_WIDTH];
+        for (row, (input, output)) in call_values.chunks_exact_mut(CALL_FIXED_WIDTH).zip(&calls) {
+            row[0] = Val::ONE;
+            for (x, w) in row[1..].iter_mut().zip(input.iter().chain(output)) {
+                *x = Val::from_u32(w.0);
+            }
+        }
+        vec![
             CircuitAir::Witness,
             CircuitAir::Ops {
                 fixed: RowMajorMatrix::new(values, FIXED_WIDTH),
                 w: extension_w(),
             },
+            CircuitAir::Poseidon2Calls {
+                fixed: RowMajorMatrix::new(call_values, CALL_FIXED_WIDTH),
+            },
+            CircuitAir::Poseidon2(Poseidon2Chip),
+            CircuitAir::Public {
+                wires: circuit.public.iter().map(|w| w.0).collect(),
+            },
         ]
     }
 
     /// Log heights of the tables of `circuit`, in table order.
-    pub fn log_heights(circuit: &Circuit) -> [usize; 2] {
+    pub fn log_heights(circuit: &Circuit) -> Vec<usize> {
         let ops = circuit
             .ops
             .iter()
             .filter(|op| fixed_row(op).is_some())
             .count();
+        let calls = poseidon2_calls(circuit).count();
         [
-            padded(circuit.num_wires).trailing_zeros() as usize,
-            padded(ops).trailing_zeros() as usize,
+            padded(circuit.num_wires),
+            padded(ops),
+            padded(calls),
+            padded_height(calls),
+            padded(1),
         ]
+        .map(|h| h.trailing_zeros() as usize)
+        .to_vec()
     }
+}
+
+fn poseidon2_calls(circuit: &Circuit) -> impl Iterator<Item = ([Wire; WIDTH], [Wire; WIDTH])> + '_ {
+    circuit.ops.iter().filter_map(|op| match *op {
+        Op::Poseidon2 { input, output } => Some((input, output)),
+        _ => None,
+    })
 }
 
 fn padded(rows: usize) -> usize {
@@ -163,7 +215,7 @@ fn fixed_row(op: &Op) -> Option<OpFixed<Val>> {
         Op::Sub { a, b, out } => (r.is_sub, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
         Op::Mul { a, b, out } => (r.is_mul, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
         Op::AssertZero { a, .. } => (r.is_assert, r.out) = (Val::ONE, f(a)),
-        Op::Input { .. } | Op::HintInverse { .. } => return None,
+        Op::Input { .. } | Op::HintInverse { .. } | Op::Poseidon2 { .. } => return None,
     }
     Some(r)
 }
@@ -189,27 +241,40 @@ impl BaseAir<Val> for CircuitAir {
         match self {
             CircuitAir::Witness => WITNESS_WIDTH,
             CircuitAir::Ops { .. } => OPS_WIDTH,
+            CircuitAir::Poseidon2Calls { .. } => 2 * WIDTH,
+            CircuitAir::Poseidon2(chip) => chip.width(),
+            CircuitAir::Public { wires } => 1 + wires.len(),
         }
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            CircuitAir::Witness => None,
-            CircuitAir::Ops { fixed, .. } => Some(fixed.clone()),
+            CircuitAir::Ops { fixed, .. } | CircuitAir::Poseidon2Calls { fixed } => {
+                Some(fixed.clone())
+            }
+            _ => None,
         }
     }
 
     fn preprocessed_width(&self) -> usize {
         match self {
-            CircuitAir::Witness => 0,
             CircuitAir::Ops { .. } => FIXED_WIDTH,
+            CircuitAir::Poseidon2Calls { .. } => CALL_FIXED_WIDTH,
+            _ => 0,
+        }
+    }
+
+    fn num_public_values(&self) -> usize {
+        match self {
+            CircuitAir::Public { wires } => wires.len(),
+            _ => 0,
         }
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
         match self {
-            CircuitAir::Witness => vec![0],
-            CircuitAir::Ops { .. } => vec![],
+            CircuitAir::Witness | CircuitAir::Public { .. } => vec![0],
+            _ => vec![],
         }
     }
 }
@@ -219,7 +284,41 @@ impl<AB: AirBuilder<F = Val> + InteractionBuilder> Air<AB> for CircuitAir {
         match self {
             CircuitAir::Witness => eval_witness(b),
             CircuitAir::Ops { w, .. } => eval_ops(b, *w),
+            CircuitAir::Poseidon2Calls { .. } => eval_calls(b),
+            CircuitAir::Poseidon2(chip) => chip.eval(b),
+            CircuitAir::Public { wires } => eval_public(b, wires),
         }
+    }
+}
+
+/// Read `value` (a base-field element) of `wire` from the witness table, `mult` times (0 or 1).
+fn read_base<AB: InteractionBuilder>(b: &mut AB, wire: AB::Expr, value: AB::Expr, mult: AB::Expr) {
+    let z = || AB::Expr::ZERO;
+    WITNESS.lookup_key(b, [wire, value, z(), z(), z()], Count::bounded(mult, 1));
+}
+
+fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB) {
+    let fixed: Vec<AB::Var> = b.preprocessed().current_slice().to_vec();
+    let main = b.main();
+    let values: Vec<AB::Var> = main.current_slice().to_vec();
+    let real: AB::Expr = fixed[0].into();
+    for (&wire, &v) in fixed[1..].iter().zip(&values) {
+        read_base(b, wire.into(), v.into(), real.clone());
+    }
+    POSEIDON2.lookup_key(b, values.iter().map(|&v| v.into()), Count::bounded(real, 1));
+}
+
+fn eval_public<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, wires: &[u32]) {
+    let main = b.main();
+    let local: Vec<AB::Var> = main.current_slice().to_vec();
+    let next_first: AB::Var = main.next_slice()[0];
+    let pv: Vec<AB::PublicVar> = b.public_values().to_vec();
+    let first = local[0];
+    b.when_first_row().assert_one(first);
+    b.when_transition().assert_zero(next_first);
+    for ((&wire, &v), p) in wires.iter().zip(&local[1..]).zip(pv) {
+        b.when_first_row().assert_eq(v, p.into());
+        read_base(b, AB::Expr::from_u32(wire), v.into(), first.into());
     }
 }
 
@@ -281,10 +380,15 @@ fn eval_ops<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, w: Val) {
 
 /// The main traces of `circuit`'s tables for the wire values `wires` (from
 /// [`Circuit::eval`]), in table order.
-pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> [RowMajorMatrix<Val>; 2] {
-    let [wh, oh] = CircuitAir::log_heights(circuit).map(|h| 1usize << h);
+pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>> {
+    let heights: Vec<usize> = CircuitAir::log_heights(circuit)
+        .iter()
+        .map(|h| 1 << h)
+        .collect();
     let mut mult = vec![0u32; circuit.num_wires];
-    let mut ops = vec![Val::ZERO; oh * OPS_WIDTH];
+    let value = |w: Wire| wires[w.0 as usize];
+
+    let mut ops = vec![Val::ZERO; heights[1] * OPS_WIDTH];
     let mut rows = ops.chunks_exact_mut(OPS_WIDTH);
     for op in &circuit.ops {
         let (a, b, out) = match *op {
@@ -293,11 +397,11 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> [RowMajorMatrix<Val>; 2
                 (Some(a), Some(b), out)
             }
             Op::AssertZero { a, .. } => (None, None, a),
-            Op::Input { .. } | Op::HintInverse { .. } => continue,
+            Op::Input { .. } | Op::HintInverse { .. } | Op::Poseidon2 { .. } => continue,
         };
         let row = rows.next().expect("the ops table has a row per operation");
         let mut put = |at: usize, wire: Wire| {
-            row[at..at + D].copy_from_slice(&coeffs(wires[wire.0 as usize]));
+            row[at..at + D].copy_from_slice(&coeffs(value(wire)));
             mult[wire.0 as usize] += 1;
         };
         if let (Some(a), Some(b)) = (a, b) {
@@ -306,7 +410,28 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> [RowMajorMatrix<Val>; 2
         }
         put(2 * D, out);
     }
-    let mut witness = vec![Val::ZERO; wh * WITNESS_WIDTH];
+
+    let calls: Vec<_> = poseidon2_calls(circuit).collect();
+    let mut call_trace = vec![Val::ZERO; heights[2] * 2 * WIDTH];
+    let mut inputs = Vec::with_capacity(calls.len());
+    for (row, (input, output)) in call_trace.chunks_exact_mut(2 * WIDTH).zip(&calls) {
+        for (x, &w) in row.iter_mut().zip(input.iter().chain(output)) {
+            *x = coeffs(value(w))[0];
+            mult[w.0 as usize] += 1;
+        }
+        inputs.push(core::array::from_fn(|i| row[i]));
+    }
+    let poseidon2 = generate_poseidon2(&inputs, &mut LookupCounts::new(0, 0))
+        .expect("Poseidon2 rows for the circuit's calls");
+
+    let mut public = vec![Val::ZERO; heights[4] * (1 + circuit.public.len())];
+    public[0] = Val::ONE;
+    for (x, &w) in public[1..].iter_mut().zip(&circuit.public) {
+        *x = coeffs(value(w))[0];
+        mult[w.0 as usize] += 1;
+    }
+
+    let mut witness = vec![Val::ZERO; heights[0] * WITNESS_WIDTH];
     for (r, row) in witness.chunks_exact_mut(WITNESS_WIDTH).enumerate() {
         row[0] = Val::from_usize(r);
         if let Some(&v) = wires.get(r) {
@@ -314,8 +439,11 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> [RowMajorMatrix<Val>; 2
             row[1 + D] = Val::from_u32(mult[r]);
         }
     }
-    [
+    vec![
         RowMajorMatrix::new(witness, WITNESS_WIDTH),
         RowMajorMatrix::new(ops, OPS_WIDTH),
+        RowMajorMatrix::new(call_trace, 2 * WIDTH),
+        poseidon2,
+        RowMajorMatrix::new(public, 1 + circuit.public.len()),
     ]
 }

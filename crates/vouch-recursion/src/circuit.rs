@@ -10,15 +10,21 @@
 //! - `HintInverse`: a wire holding `1 / a`, computed by the prover. On its own it constrains
 //!   nothing; [`CircuitBuilder::inverse`] pairs it with the assertion `a · inv = 1`, which is
 //!   what makes it sound (and fails for `a = 0`).
+//! - `Poseidon2`: 16 base-field wires in, 16 out: the width-16 permutation vouch hashes with
+//!   (Merkle compression, the transcript's sponge). Its inputs must be base-field elements.
 //! - `AssertZero`: the one kind of check. A circuit *accepts* its inputs when every assertion
 //!   holds.
+//!
+//! Some inputs are *public*: the proof of the circuit exposes their values as its public
+//! values (a lift's segment statement), all of them base-field elements.
 //!
 //! The builder deduplicates constants. Proving a circuit (its tables on a witness bus) is the
 //! job of `crate::air`; this module only defines and evaluates it.
 
 use std::collections::HashMap;
 
-use vouch_stark::field::{Field, PrimeCharacteristicRing};
+use vouch_stark::field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
+use vouch_stark::poseidon2::{permutation, Permutation, WIDTH};
 use vouch_stark::{Challenge, Val};
 
 /// A wire: an index into the circuit's values.
@@ -34,13 +40,41 @@ impl Wire {
 /// One operation. `out` is the wire it defines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    Const { out: Wire, value: Challenge },
-    Input { out: Wire, index: usize },
-    Add { a: Wire, b: Wire, out: Wire },
-    Sub { a: Wire, b: Wire, out: Wire },
-    Mul { a: Wire, b: Wire, out: Wire },
-    HintInverse { a: Wire, out: Wire },
-    AssertZero { a: Wire, label: u32 },
+    Const {
+        out: Wire,
+        value: Challenge,
+    },
+    Input {
+        out: Wire,
+        index: usize,
+    },
+    Add {
+        a: Wire,
+        b: Wire,
+        out: Wire,
+    },
+    Sub {
+        a: Wire,
+        b: Wire,
+        out: Wire,
+    },
+    Mul {
+        a: Wire,
+        b: Wire,
+        out: Wire,
+    },
+    HintInverse {
+        a: Wire,
+        out: Wire,
+    },
+    Poseidon2 {
+        input: [Wire; WIDTH],
+        output: [Wire; WIDTH],
+    },
+    AssertZero {
+        a: Wire,
+        label: u32,
+    },
 }
 
 /// Why a circuit rejects its inputs.
@@ -50,6 +84,8 @@ pub enum CircuitError {
     InputCount { expected: usize, got: usize },
     #[error("assertion `{label}` (operation {op}) fails")]
     Assertion { op: usize, label: String },
+    #[error("operation {op}: {what} is not a base-field element")]
+    NotBase { op: usize, what: &'static str },
 }
 
 /// A finished circuit.
@@ -58,6 +94,8 @@ pub struct Circuit {
     pub ops: Vec<Op>,
     pub num_wires: usize,
     pub num_inputs: usize,
+    /// The public inputs, in the order of the proof's public values.
+    pub public: Vec<Wire>,
     /// Names of the assertions, indexed by their `label`.
     pub labels: Vec<String>,
 }
@@ -93,6 +131,19 @@ impl Circuit {
                 Op::HintInverse { a, out } => {
                     w[out.index()] = w[a.index()].try_inverse().unwrap_or(Challenge::ZERO)
                 }
+                Op::Poseidon2 { input, output } => {
+                    let mut state = [Val::ZERO; WIDTH];
+                    for (x, wire) in state.iter_mut().zip(input) {
+                        *x = base(w[wire.index()]).ok_or(CircuitError::NotBase {
+                            op: i,
+                            what: "a Poseidon2 input",
+                        })?;
+                    }
+                    permutation().permute_mut(&mut state);
+                    for (x, wire) in state.into_iter().zip(output) {
+                        w[wire.index()] = x.into();
+                    }
+                }
                 Op::AssertZero { a, label } => {
                     if check && w[a.index()] != Challenge::ZERO {
                         return Err(CircuitError::Assertion {
@@ -103,7 +154,28 @@ impl Circuit {
                 }
             }
         }
+        for &p in &self.public {
+            if base(w[p.index()]).is_none() {
+                return Err(CircuitError::NotBase {
+                    op: self.ops.len(),
+                    what: "a public input",
+                });
+            }
+        }
         Ok(w)
+    }
+
+    /// The public values of an evaluation (`wires` from [`Circuit::eval`]): each public
+    /// wire's first basis coefficient (its value, for the base-field elements `eval` admits;
+    /// the proof's public table checks that the other coefficients are zero).
+    pub fn public_values(&self, wires: &[Challenge]) -> Vec<Val> {
+        self.public
+            .iter()
+            .map(|p| {
+                <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(&wires[p.index()])
+                    [0]
+            })
+            .collect()
     }
 
     /// How many operations of each kind: `(arithmetic, constants, inputs, assertions)`.
@@ -112,6 +184,7 @@ impl Circuit {
         for op in &self.ops {
             match op {
                 Op::Const { .. } => c.1 += 1,
+                Op::Poseidon2 { .. } => c.0 += 1,
                 Op::Input { .. } => c.2 += 1,
                 Op::AssertZero { .. } => c.3 += 1,
                 _ => c.0 += 1,
@@ -121,6 +194,12 @@ impl Circuit {
     }
 }
 
+/// `x` as a base-field element, if it is one.
+pub fn base(x: Challenge) -> Option<Val> {
+    let c = <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(&x);
+    c[1..].iter().all(|&y| y == Val::ZERO).then_some(c[0])
+}
+
 /// Builds a [`Circuit`] operation by operation.
 #[derive(Debug, Default)]
 pub struct CircuitBuilder {
@@ -128,6 +207,7 @@ pub struct CircuitBuilder {
     num_wires: u32,
     num_inputs: usize,
     consts: HashMap<Challenge, Wire>,
+    public: Vec<Wire>,
     labels: Vec<String>,
     label_ids: HashMap<String, u32>,
 }
@@ -152,6 +232,21 @@ impl CircuitBuilder {
         });
         self.num_inputs += 1;
         out
+    }
+
+    /// A new public input: an input whose value the circuit's proof publishes (a base-field
+    /// element).
+    pub fn public_input(&mut self) -> Wire {
+        let w = self.input();
+        self.public.push(w);
+        w
+    }
+
+    /// The Poseidon2 permutation of 16 base-field wires.
+    pub fn poseidon2(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
+        let output = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::Poseidon2 { input, output });
+        output
     }
 
     /// `n` new input wires.
@@ -248,6 +343,7 @@ impl CircuitBuilder {
             ops: self.ops,
             num_wires: self.num_wires as usize,
             num_inputs: self.num_inputs,
+            public: self.public,
             labels: self.labels,
         }
     }
@@ -291,6 +387,23 @@ mod tests {
                 got: 1
             })
         ));
+    }
+
+    #[test]
+    fn poseidon2_matches_the_native_permutation() {
+        let mut b = CircuitBuilder::new();
+        let input: [Wire; WIDTH] = core::array::from_fn(|_| b.input());
+        let out = b.poseidon2(input);
+        let c = b.build();
+        let values: [Val; WIDTH] = core::array::from_fn(|i| Val::from_u32(i as u32 * 7 + 1));
+        let w = c.eval(&values.map(Challenge::from)).unwrap();
+        let mut expected = values;
+        permutation().permute_mut(&mut expected);
+        assert_eq!(out.map(|o| w[o.index()]), expected.map(Challenge::from));
+        // An extension element cannot enter the permutation.
+        let mut bad = values.map(Challenge::from);
+        bad[3] = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap();
+        assert!(matches!(c.eval(&bad), Err(CircuitError::NotBase { .. })));
     }
 
     #[test]

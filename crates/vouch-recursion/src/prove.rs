@@ -4,17 +4,18 @@
 //! (the operations) with the tables' heights: a verifier holding it checks that *some*
 //! assignment of wires satisfies exactly that circuit.
 
+use vouch_stark::air::BaseAir;
 use vouch_stark::batch::{prove_batch, verify_batch, BatchProof, ProverData, StarkInstance};
 use vouch_stark::keys::{preprocess, verifier_common, CommitmentOf};
-use vouch_stark::{plain_config, Challenge, PlainConfig, PARAMS};
+use vouch_stark::{plain_config, Challenge, PlainConfig, Val, PARAMS};
 
 use crate::air::{traces, CircuitAir};
 use crate::circuit::{Circuit, CircuitError};
 
 /// What proving and verifying a circuit needs: its tables and their preprocessed data.
 pub struct CircuitKey {
-    pub airs: [CircuitAir; 2],
-    pub log_heights: [usize; 2],
+    pub airs: Vec<CircuitAir>,
+    pub log_heights: Vec<usize>,
     data: ProverData<PlainConfig>,
 }
 
@@ -58,12 +59,13 @@ impl CircuitKey {
             .common
             .preprocessed
             .as_ref()
-            .expect("the ops table has preprocessed columns")
+            .expect("the ops tables have preprocessed columns")
             .commitment
             .clone()
     }
 
-    /// Evaluate `circuit` on `inputs` and prove the evaluation.
+    /// Evaluate `circuit` on `inputs` and prove the evaluation; the proof's public values are
+    /// the public inputs' values ([`Circuit::public_values`]).
     pub fn prove(
         &self,
         circuit: &Circuit,
@@ -80,14 +82,16 @@ impl CircuitKey {
         wires: &[Challenge],
     ) -> Result<BatchProof<PlainConfig>, CircuitProofError> {
         let traces = traces(circuit, wires);
+        let public_values = public_values_per_table(&self.airs, &circuit.public_values(wires));
         let instances: Vec<_> = self
             .airs
             .iter()
             .zip(&traces)
-            .map(|(air, trace)| StarkInstance {
+            .zip(public_values)
+            .map(|((air, trace), public_values)| StarkInstance {
                 air,
                 trace,
-                public_values: vec![],
+                public_values,
             })
             .collect();
         let config = plain_config(&PARAMS);
@@ -96,21 +100,45 @@ impl CircuitKey {
     }
 }
 
+/// The public values as each table takes them: the public table all of them, the rest none.
+fn public_values_per_table(airs: &[CircuitAir], public: &[Val]) -> Vec<Vec<Val>> {
+    airs.iter()
+        .map(|air| match air {
+            CircuitAir::Public { .. } => public.to_vec(),
+            _ => vec![],
+        })
+        .collect()
+}
+
 /// Verify a proof that the circuit with tables `airs` (at `log_heights`, committed to as
-/// `commitment`) is satisfied.
+/// `commitment`) is satisfied by wires whose public inputs are `public`.
 pub fn verify(
-    airs: &[CircuitAir; 2],
-    log_heights: &[usize; 2],
+    airs: &[CircuitAir],
+    log_heights: &[usize],
     commitment: CommitmentOf<PlainConfig>,
+    public: &[Val],
     proof: &BatchProof<PlainConfig>,
 ) -> Result<(), CircuitProofError> {
-    let config = plain_config(&PARAMS);
-    let common = verifier_common(&config, airs, log_heights, commitment);
-    if proof.degree_bits.as_slice() != log_heights.as_slice() {
+    if proof.degree_bits.as_slice() != log_heights {
         return Err(CircuitProofError::Verify(
             "table heights differ from the key's".into(),
         ));
     }
-    verify_batch(&config, airs, proof, &[vec![], vec![]], &common)
-        .map_err(|e| CircuitProofError::Verify(format!("{e:?}")))
+    let expected = airs.iter().map(BaseAir::num_public_values).sum::<usize>();
+    if public.len() != expected {
+        return Err(CircuitProofError::Verify(format!(
+            "{} public values, the circuit has {expected}",
+            public.len()
+        )));
+    }
+    let config = plain_config(&PARAMS);
+    let common = verifier_common(&config, airs, log_heights, commitment);
+    verify_batch(
+        &config,
+        airs,
+        proof,
+        &public_values_per_table(airs, public),
+        &common,
+    )
+    .map_err(|e| CircuitProofError::Verify(format!("{e:?}")))
 }

@@ -33,11 +33,14 @@ fn inputs() -> Vec<Challenge> {
     vec![x, y, (x + y) * x * y.inverse()]
 }
 
-fn check(
-    key: &CircuitKey,
-    proof: &vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>,
-) -> bool {
-    verify(&key.airs, &key.log_heights, key.commitment(), proof).is_ok()
+type Proof = vouch_stark::batch::BatchProof<vouch_stark::PlainConfig>;
+
+fn check_public(key: &CircuitKey, public: &[Val], proof: &Proof) -> bool {
+    verify(&key.airs, &key.log_heights, key.commitment(), public, proof).is_ok()
+}
+
+fn check(key: &CircuitKey, proof: &Proof) -> bool {
+    check_public(key, &[], proof)
 }
 
 #[test]
@@ -63,7 +66,7 @@ fn unsatisfying_assignments_are_rejected() {
             Op::Sub { out, .. } => ("sub", out),
             Op::Mul { out, .. } => ("mul", out),
             Op::AssertZero { a, .. } => ("assert", a),
-            Op::Input { .. } | Op::HintInverse { .. } => continue,
+            Op::Input { .. } | Op::HintInverse { .. } | Op::Poseidon2 { .. } => continue,
         };
         let mut wires = honest.clone();
         wires[wire.0 as usize] += Challenge::ONE;
@@ -132,4 +135,80 @@ fn segment_ood_circuit_is_proven() {
     let wires = sc.circuit.eval_unchecked(&inputs).unwrap();
     let proof = key.prove_wires(&sc.circuit, &wires).unwrap();
     assert!(!check(&key, &proof));
+}
+
+/// A circuit with public inputs and Poseidon2 calls: `h = Poseidon2(x)[0..8]` chained twice,
+/// the chain's start public. The honest proof verifies under its public values only; a wrong
+/// permutation output, a public value the wires disagree with, and an extension element where
+/// a base element belongs are each rejected.
+#[test]
+fn public_inputs_and_poseidon2_are_proven() {
+    use vouch_stark::poseidon2::WIDTH;
+    let mut b = CircuitBuilder::new();
+    let start: Vec<_> = (0..8).map(|_| b.public_input()).collect();
+    let zero = b.zero();
+    let mut state: [_; WIDTH] = core::array::from_fn(|i| if i < 8 { start[i] } else { zero });
+    for _ in 0..2 {
+        let out = b.poseidon2(state);
+        state = core::array::from_fn(|i| if i < 8 { out[i] } else { zero });
+    }
+    // The end is also public: a 16-value statement.
+    for &s in &state[..8] {
+        let p = b.public_input();
+        b.assert_eq(s, p, "end of the chain");
+    }
+    let c = b.build();
+    let key = CircuitKey::new(&c).unwrap();
+
+    let start_values: Vec<Val> = (1..=8).map(Val::from_u32).collect();
+    let end = {
+        use vouch_stark::poseidon2::{permutation, Permutation};
+        let mut s = [Val::ZERO; WIDTH];
+        s[..8].copy_from_slice(&start_values);
+        for _ in 0..2 {
+            permutation().permute_mut(&mut s);
+            s[8..].fill(Val::ZERO);
+        }
+        s[..8].to_vec()
+    };
+    let public: Vec<Val> = start_values.iter().chain(&end).copied().collect();
+    let inputs: Vec<Challenge> = public.iter().map(|&x| x.into()).collect();
+    let wires = c.eval(&inputs).unwrap();
+    assert_eq!(c.public_values(&wires), public);
+    let proof = key.prove(&c, &inputs).unwrap();
+    assert!(check_public(&key, &public, &proof));
+
+    // Another statement for the same proof.
+    let mut other = public.clone();
+    other[0] += Val::ONE;
+    assert!(!check_public(&key, &other, &proof));
+
+    // The first permutation's output word 3 changed (downstream wires left as they were): no
+    // Poseidon2 row provides the call's `(input, output)`.
+    let Op::Poseidon2 { output, .. } = c
+        .ops
+        .iter()
+        .find(|op| matches!(op, Op::Poseidon2 { .. }))
+        .copied()
+        .unwrap()
+    else {
+        unreachable!()
+    };
+    let mut bad = wires.clone();
+    bad[output[3].0 as usize] += Challenge::ONE;
+    let proof = key.prove_wires(&c, &bad).unwrap();
+    assert!(
+        !check_public(&key, &public, &proof),
+        "a wrong permutation output verified"
+    );
+
+    // A public input that is an extension element with the published value as its first
+    // coefficient: the public table reads `(wire, value, 0, 0, 0)`, the witness disagrees.
+    let mut bad = wires.clone();
+    bad[start[0].0 as usize] += <Challenge as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap();
+    let proof = key.prove_wires(&c, &bad).unwrap();
+    assert!(
+        !check_public(&key, &public, &proof),
+        "an extension public input verified"
+    );
 }
