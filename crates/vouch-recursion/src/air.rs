@@ -215,7 +215,11 @@ fn fixed_row(op: &Op) -> Option<OpFixed<Val>> {
         Op::Sub { a, b, out } => (r.is_sub, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
         Op::Mul { a, b, out } => (r.is_mul, r.a, r.b, r.out) = (Val::ONE, f(a), f(b), f(out)),
         Op::AssertZero { a, .. } => (r.is_assert, r.out) = (Val::ONE, f(a)),
-        Op::Input { .. } | Op::HintInverse { .. } | Op::Poseidon2 { .. } => return None,
+        Op::Input { .. }
+        | Op::HintInverse { .. }
+        | Op::HintCoeffs { .. }
+        | Op::HintBits { .. }
+        | Op::Poseidon2 { .. } => return None,
     }
     Some(r)
 }
@@ -397,7 +401,11 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
                 (Some(a), Some(b), out)
             }
             Op::AssertZero { a, .. } => (None, None, a),
-            Op::Input { .. } | Op::HintInverse { .. } | Op::Poseidon2 { .. } => continue,
+            Op::Input { .. }
+            | Op::HintInverse { .. }
+            | Op::HintCoeffs { .. }
+            | Op::HintBits { .. }
+            | Op::Poseidon2 { .. } => continue,
         };
         let row = rows.next().expect("the ops table has a row per operation");
         let mut put = |at: usize, wire: Wire| {

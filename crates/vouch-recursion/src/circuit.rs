@@ -7,9 +7,11 @@
 //! - `Const`, `Input`: a wire's value is a constant of the circuit, or the `i`-th input
 //!   (the witness the recursion prover supplies: openings, challenges, hints of the verifier).
 //! - `Add`, `Sub`, `Mul`: field arithmetic.
-//! - `HintInverse`: a wire holding `1 / a`, computed by the prover. On its own it constrains
-//!   nothing; [`CircuitBuilder::inverse`] pairs it with the assertion `a · inv = 1`, which is
-//!   what makes it sound (and fails for `a = 0`).
+//! - Hints, values the prover computes and the circuit then checks: `HintInverse` (`1 / a`;
+//!   [`CircuitBuilder::inverse`] pairs it with the assertion `a · inv = 1`), `HintCoeffs` (the
+//!   four basis coefficients of `a`; paired with `a = Σ e_k c_k`), `HintBits` (the 31 bits of
+//!   a base-field `a`; paired with booleanity, recomposition and canonicity). On its own a hint
+//!   constrains nothing: the assertions next to it are what make it sound.
 //! - `Poseidon2`: 16 base-field wires in, 16 out: the width-16 permutation vouch hashes with
 //!   (Merkle compression, the transcript's sponge). Its inputs must be base-field elements.
 //! - `AssertZero`: the one kind of check. A circuit *accepts* its inputs when every assertion
@@ -23,9 +25,12 @@
 
 use std::collections::HashMap;
 
-use vouch_stark::field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
+use vouch_stark::field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
 use vouch_stark::poseidon2::{permutation, Permutation, WIDTH};
 use vouch_stark::{Challenge, Val};
+
+/// Bits of a canonical base-field element (p < 2^31).
+pub const BITS: usize = 31;
 
 /// A wire: an index into the circuit's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +72,14 @@ pub enum Op {
         a: Wire,
         out: Wire,
     },
+    HintCoeffs {
+        a: Wire,
+        out: [Wire; 4],
+    },
+    HintBits {
+        a: Wire,
+        out: [Wire; BITS],
+    },
     Poseidon2 {
         input: [Wire; WIDTH],
         output: [Wire; WIDTH],
@@ -103,16 +116,31 @@ pub struct Circuit {
 impl Circuit {
     /// Run the circuit on `inputs`: every wire's value, or the first assertion that fails.
     pub fn eval(&self, inputs: &[Challenge]) -> Result<Vec<Challenge>, CircuitError> {
-        self.run(inputs, true)
+        self.run(inputs, true, &HashMap::new())
+    }
+
+    /// As [`Circuit::eval`], with some hint wires set to the given values instead of what an
+    /// honest prover computes (what a cheating prover may choose): tests of a gadget's checks.
+    pub fn eval_with_hints(
+        &self,
+        inputs: &[Challenge],
+        hints: &HashMap<Wire, Challenge>,
+    ) -> Result<Vec<Challenge>, CircuitError> {
+        self.run(inputs, true, hints)
     }
 
     /// Every wire's value, whether or not the assertions hold (for tests that prove an
     /// unsatisfying assignment and expect the proof to be rejected).
     pub fn eval_unchecked(&self, inputs: &[Challenge]) -> Result<Vec<Challenge>, CircuitError> {
-        self.run(inputs, false)
+        self.run(inputs, false, &HashMap::new())
     }
 
-    fn run(&self, inputs: &[Challenge], check: bool) -> Result<Vec<Challenge>, CircuitError> {
+    fn run(
+        &self,
+        inputs: &[Challenge],
+        check: bool,
+        hints: &HashMap<Wire, Challenge>,
+    ) -> Result<Vec<Challenge>, CircuitError> {
         if inputs.len() != self.num_inputs {
             return Err(CircuitError::InputCount {
                 expected: self.num_inputs,
@@ -121,6 +149,12 @@ impl Circuit {
         }
         let mut w = vec![Challenge::ZERO; self.num_wires];
         for (i, op) in self.ops.iter().enumerate() {
+            let hinted: &[Wire] = match op {
+                Op::HintInverse { out, .. } => core::slice::from_ref(out),
+                Op::HintCoeffs { out, .. } => out,
+                Op::HintBits { out, .. } => out,
+                _ => &[],
+            };
             match *op {
                 Op::Const { out, value } => w[out.index()] = value,
                 Op::Input { out, index } => w[out.index()] = inputs[index],
@@ -130,6 +164,24 @@ impl Circuit {
                 // Zero has no inverse: the paired assertion `a · inv = 1` then fails.
                 Op::HintInverse { a, out } => {
                     w[out.index()] = w[a.index()].try_inverse().unwrap_or(Challenge::ZERO)
+                }
+                Op::HintCoeffs { a, out } => {
+                    let c = <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(
+                        &w[a.index()],
+                    )
+                    .to_vec();
+                    for (o, x) in out.into_iter().zip(c) {
+                        w[o.index()] = x.into();
+                    }
+                }
+                Op::HintBits { a, out } => {
+                    let x = <Challenge as BasedVectorSpace<Val>>::as_basis_coefficients_slice(
+                        &w[a.index()],
+                    )[0]
+                    .as_canonical_u32();
+                    for (k, o) in out.into_iter().enumerate() {
+                        w[o.index()] = Challenge::from(Val::from_u32((x >> k) & 1));
+                    }
                 }
                 Op::Poseidon2 { input, output } => {
                     let mut state = [Val::ZERO; WIDTH];
@@ -153,6 +205,11 @@ impl Circuit {
                     }
                 }
             }
+            for h in hinted {
+                if let Some(&x) = hints.get(h) {
+                    w[h.index()] = x;
+                }
+            }
         }
         for &p in &self.public {
             if base(w[p.index()]).is_none() {
@@ -163,6 +220,50 @@ impl Circuit {
             }
         }
         Ok(w)
+    }
+
+    /// Check a given assignment of wires against every operation (hints and inputs are free),
+    /// as the circuit's tables do: the first operation it breaks, named.
+    pub fn check(&self, w: &[Challenge]) -> Result<(), CircuitError> {
+        if w.len() != self.num_wires {
+            return Err(CircuitError::InputCount {
+                expected: self.num_wires,
+                got: w.len(),
+            });
+        }
+        let broken = |op: usize, label: &str| {
+            Err(CircuitError::Assertion {
+                op,
+                label: label.to_string(),
+            })
+        };
+        let v = |x: Wire| w[x.index()];
+        for (i, op) in self.ops.iter().enumerate() {
+            match *op {
+                Op::Const { out, value } if v(out) != value => return broken(i, "constant"),
+                Op::Add { a, b, out } if v(out) != v(a) + v(b) => return broken(i, "add"),
+                Op::Sub { a, b, out } if v(out) != v(a) - v(b) => return broken(i, "sub"),
+                Op::Mul { a, b, out } if v(out) != v(a) * v(b) => return broken(i, "mul"),
+                Op::AssertZero { a, label } if v(a) != Challenge::ZERO => {
+                    return broken(i, &self.labels[label as usize])
+                }
+                Op::Poseidon2 { input, output } => {
+                    let mut state = [Val::ZERO; WIDTH];
+                    for (x, wire) in state.iter_mut().zip(input) {
+                        *x = base(v(wire)).ok_or(CircuitError::NotBase {
+                            op: i,
+                            what: "a Poseidon2 input",
+                        })?;
+                    }
+                    permutation().permute_mut(&mut state);
+                    if output.map(v) != state.map(Challenge::from) {
+                        return broken(i, "poseidon2");
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// The public values of an evaluation (`wires` from [`Circuit::eval`]): each public
@@ -316,6 +417,55 @@ impl CircuitBuilder {
         out
     }
 
+    /// The four basis coefficients of `a` (`a = Σ e_k c_k` asserted). That they are base-field
+    /// elements is not checked here: where it matters they enter a Poseidon2 call or the
+    /// public table, which read them as base-field elements.
+    pub fn coefficients(&mut self, a: Wire, label: &str) -> [Wire; 4] {
+        let out: [Wire; 4] = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::HintCoeffs { a, out });
+        let mut sum = self.zero();
+        for (k, &c) in out.iter().enumerate() {
+            let e = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(k)
+                .expect("a degree-4 extension");
+            let e = self.constant(e);
+            let t = self.mul(c, e);
+            sum = self.add(sum, t);
+        }
+        self.assert_eq(sum, a, label);
+        out
+    }
+
+    /// The canonical bits of a base-field `a`, least significant first: each asserted boolean,
+    /// `Σ 2^k b_k = a`, and the canonical form (`p = 2^31 - 2^24 + 1`, so when bits 24..30 are
+    /// all one, bits 0..23 are all zero), so that the bits are the integer `a`, not `a + p`.
+    pub fn bits(&mut self, a: Wire, label: &str) -> [Wire; BITS] {
+        let out: [Wire; BITS] = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::HintBits { a, out });
+        let one = self.one();
+        let mut sum = self.zero();
+        for (k, &b) in out.iter().enumerate() {
+            let b1 = self.sub(b, one);
+            let sq = self.mul(b, b1);
+            self.assert_zero(sq, label);
+            let pow = self.base_constant(Val::from_u32(1 << k));
+            let t = self.mul(b, pow);
+            sum = self.add(sum, t);
+        }
+        self.assert_eq(sum, a, label);
+        // all_high = Π_{k≥24} b_k; low = Σ_{k<24} b_k (at most 24, no wrap); all_high · low = 0.
+        let mut all_high = one;
+        for &b in &out[24..] {
+            all_high = self.mul(all_high, b);
+        }
+        let mut low = self.zero();
+        for &b in &out[..24] {
+            low = self.add(low, b);
+        }
+        let t = self.mul(all_high, low);
+        self.assert_zero(t, &format!("{label}: canonical"));
+        out
+    }
+
     /// `a / b` (rejects `b = 0`).
     pub fn div(&mut self, a: Wire, b: Wire, label: &str) -> Wire {
         let inv = self.inverse(b, label);
@@ -404,6 +554,22 @@ mod tests {
         let mut bad = values.map(Challenge::from);
         bad[3] = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap();
         assert!(matches!(c.eval(&bad), Err(CircuitError::NotBase { .. })));
+    }
+
+    #[test]
+    fn coefficient_hints_are_checked() {
+        let mut b = CircuitBuilder::new();
+        let x = b.input();
+        let c = b.coefficients(x, "decomposes");
+        let circuit = b.build();
+        let v = <Challenge as BasedVectorSpace<Val>>::from_basis_coefficients_fn(|k| {
+            Val::from_u32(10 + k as u32)
+        });
+        let w = circuit.eval(&[v]).unwrap();
+        assert_eq!(c.map(|c| w[c.index()]), [10, 11, 12, 13].map(ef));
+        // Swapped coefficients: another element, rejected.
+        let hints = [(c[0], ef(11)), (c[1], ef(10))].into_iter().collect();
+        assert!(circuit.eval_with_hints(&[v], &hints).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! paths, folding, queries) in the circuit; lift, join and final layers; succinct receipts.
 
 pub mod air;
+pub mod challenger;
 pub mod circuit;
 pub mod constraints;
 pub mod prove;

@@ -32,6 +32,13 @@ pub mod air {
     pub use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 }
 
+/// The Fiat–Shamir challenger's traits.
+pub mod challenger {
+    pub use p3_challenger::{
+        CanObserve, CanSample, CanSampleBits, FieldChallenger, GrindingChallenger,
+    };
+}
+
 /// Field arithmetic.
 pub mod field {
     pub use p3_field::{
