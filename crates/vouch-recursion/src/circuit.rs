@@ -184,14 +184,7 @@ impl Circuit {
                     }
                 }
                 Op::Poseidon2 { input, output } => {
-                    let mut state = [Val::ZERO; WIDTH];
-                    for (x, wire) in state.iter_mut().zip(input) {
-                        *x = base(w[wire.index()]).ok_or(CircuitError::NotBase {
-                            op: i,
-                            what: "a Poseidon2 input",
-                        })?;
-                    }
-                    permutation().permute_mut(&mut state);
+                    let state = permute_wires(&w, input, i)?;
                     for (x, wire) in state.into_iter().zip(output) {
                         w[wire.index()] = x.into();
                     }
@@ -248,14 +241,7 @@ impl Circuit {
                     return broken(i, &self.labels[label as usize])
                 }
                 Op::Poseidon2 { input, output } => {
-                    let mut state = [Val::ZERO; WIDTH];
-                    for (x, wire) in state.iter_mut().zip(input) {
-                        *x = base(v(wire)).ok_or(CircuitError::NotBase {
-                            op: i,
-                            what: "a Poseidon2 input",
-                        })?;
-                    }
-                    permutation().permute_mut(&mut state);
+                    let state = permute_wires(w, input, i)?;
                     if output.map(v) != state.map(Challenge::from) {
                         return broken(i, "poseidon2");
                     }
@@ -293,6 +279,23 @@ impl Circuit {
         }
         c
     }
+}
+
+/// The permutation of the values of `input` (operation `op`), which must be base-field elements.
+fn permute_wires(
+    w: &[Challenge],
+    input: [Wire; WIDTH],
+    op: usize,
+) -> Result<[Val; WIDTH], CircuitError> {
+    let mut state = [Val::ZERO; WIDTH];
+    for (x, wire) in state.iter_mut().zip(input) {
+        *x = base(w[wire.index()]).ok_or(CircuitError::NotBase {
+            op,
+            what: "a Poseidon2 input",
+        })?;
+    }
+    permutation().permute_mut(&mut state);
+    Ok(state)
 }
 
 /// `x` as a base-field element, if it is one.
