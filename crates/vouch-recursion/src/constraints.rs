@@ -69,6 +69,7 @@ pub struct TableWires {
     pub permutation_next: Vec<Wire>,
     /// `D` wires per chunk: its basis coefficients.
     pub quotient_chunks: Vec<[Wire; D]>,
+    /// The LogUp challenges (from the transcript; not inputs).
     pub challenges: Vec<Wire>,
     pub permutation_values: Vec<Wire>,
 }
@@ -86,7 +87,8 @@ impl TableWires {
             quotient_chunks: (0..shape.quotient_domains.len())
                 .map(|_| core::array::from_fn(|_| cb.input()))
                 .collect(),
-            challenges: cb.inputs(shape.num_challenges),
+            // Drawn by the transcript, not chosen by the prover: the caller sets them.
+            challenges: Vec::new(),
             permutation_values: cb.inputs(shape.num_permutation_values),
         }
     }
@@ -104,7 +106,6 @@ impl TableWires {
         for chunk in &i.quotient_chunks {
             v.extend(chunk);
         }
-        v.extend(&i.challenges);
         v.extend(&i.permutation_values);
         v
     }
@@ -239,6 +240,12 @@ pub fn check_table<A>(
 where
     A: Air<InteractionSymbolicBuilder<Val, Challenge>>,
 {
+    if wires.challenges.len() != shape.num_challenges {
+        return Err(format!(
+            "{label}: {} LogUp challenges wired",
+            wires.challenges.len()
+        ));
+    }
     if air.num_periodic_columns() != 0 {
         return Err(format!("{label}: periodic columns are not supported"));
     }

@@ -1,18 +1,21 @@
 //! Recursion: verifying vouch proofs inside proofs, so that a run of any length ends in one
 //! constant-size receipt (issue: "Recursion").
 //!
-//! Built bottom-up; what exists so far:
+//! Built bottom-up (docs/recursion.md has the plan and the measurements); what exists:
 //! - [`circuit`]: an arithmetic circuit over the challenge field (constants, inputs, `+ - ·`,
-//!   prover-hinted inverses paired with their check, assertions), evaluated natively.
+//!   Poseidon2 calls, checked hints, assertions, public inputs), evaluated natively.
+//! - [`air`], [`prove`]: the circuit's tables (witness bus, preprocessed operations, Poseidon2
+//!   calls into the machine's Poseidon2 chip, public values) proven with the batch STARK.
+//! - [`challenger`]: Plonky3's duplex challenger on wires.
+//! - [`transcript`]: the batch-STARK transcript up to `ζ` on wires.
 //! - [`constraints`]: the out-of-domain check of a table — every constraint of its AIR at `ζ`
 //!   (LogUp included), folded with `α`, against the quotient recombined from its chunks —
 //!   generated from the AIR's symbolic constraints, never from a hand-written list.
-//! - [`segment`]: that check for every table of a segment proof, with the segment's
-//!   statement as the circuit's public inputs.
+//! - [`segment`]: a segment proof's transcript and every table's check as one circuit, the
+//!   segment's statement as its public inputs.
 //!
-//! Still to come (in this order): the circuit's own tables (witness bus, arithmetic and
-//! Poseidon2 rows) proven with the batch STARK; the transcript (challenger) and FRI (Merkle
-//! paths, folding, queries) in the circuit; lift, join and final layers; succinct receipts.
+//! Still to come: FRI (Merkle paths, folding, queries) in the circuit, which ties the openings
+//! to the commitments; a fixed shape; lift, join and final layers; succinct receipts.
 
 pub mod air;
 pub mod challenger;
@@ -20,3 +23,4 @@ pub mod circuit;
 pub mod constraints;
 pub mod prove;
 pub mod segment;
+pub mod transcript;

@@ -100,7 +100,8 @@ fn a_proof_does_not_verify_against_another_circuit() {
     assert!(!check(&other_key, &proof));
 }
 
-/// The segment OOD circuit of a real proof, proven: the honest openings verify; openings with
+/// The segment circuit (transcript and OOD checks) of a real proof, proven: the honest openings
+/// verify under the segment's statement and not another; openings with
 /// one table's quotient chunk changed (evaluated without stopping at the failed assertion)
 /// give a proof that does not.
 #[test]
@@ -130,7 +131,11 @@ fn segment_ood_circuit_is_proven() {
     let key = CircuitKey::new(&sc.circuit).unwrap();
     let honest = SegmentCircuit::inputs(&seg.public_values, &seg.ood);
     let proof = key.prove(&sc.circuit, &honest).unwrap();
-    assert!(check(&key, &proof));
+    assert!(check_public(&key, &seg.public_values, &proof));
+    // The statement is public: the same proof under another exit code is rejected.
+    let mut other = seg.public_values.clone();
+    other[vouch_machine::public::EXIT_CODE] += Val::ONE;
+    assert!(!check_public(&key, &other, &proof));
 
     let mut bad = seg.ood.clone();
     bad.instances[4].quotient_chunks[0][0] += Challenge::ONE;
@@ -138,7 +143,7 @@ fn segment_ood_circuit_is_proven() {
     assert!(sc.circuit.eval(&inputs).is_err());
     let wires = sc.circuit.eval_unchecked(&inputs).unwrap();
     let proof = key.prove_wires(&sc.circuit, &wires).unwrap();
-    assert!(!check(&key, &proof));
+    assert!(!check_public(&key, &seg.public_values, &proof));
 }
 
 /// A circuit with public inputs and Poseidon2 calls: `h = Poseidon2(x)[0..8]` chained twice,

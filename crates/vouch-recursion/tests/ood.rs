@@ -1,7 +1,8 @@
 //! The segment OOD circuit against Plonky3's verifier, on real proofs: it accepts the openings
 //! of an honest segment proof (with and without zero knowledge, one and several segments), and
-//! rejects each kind of wrong input — a changed opening, quotient chunk, challenge, LogUp
-//! terminal or public value — naming the table whose check fails.
+//! rejects each kind of wrong input — a changed opening, quotient chunk, LogUp accumulator or
+//! terminal, public value (naming the table whose check fails), commitment or grind witness
+//! (which the circuit's own transcript absorbs). Its transcript draws the native `ζ` and `α`.
 
 use vouch_executor::Program;
 use vouch_prover::{ProveOptions, ProvingKey, Receipt};
@@ -46,9 +47,15 @@ fn receipt(zk: bool, segment_cycles: u32) -> Receipt {
 
 fn check(seg: &SegmentOod) -> Result<(), CircuitError> {
     let c = SegmentCircuit::build(seg).expect("the machine's tables lower to a circuit");
-    c.circuit
-        .eval(&SegmentCircuit::inputs(&seg.public_values, &seg.ood))
-        .map(|_| ())
+    let w = c
+        .circuit
+        .eval(&SegmentCircuit::inputs(&seg.public_values, &seg.ood))?;
+    // The circuit's transcript draws the native transcript's challenges.
+    assert_eq!(
+        (w[c.zeta.0 as usize], w[c.alpha.0 as usize]),
+        (seg.ood.zeta, seg.ood.alpha)
+    );
+    Ok(())
 }
 
 /// The table index an assertion label names (`table i (name): ...`).
@@ -96,7 +103,8 @@ fn wrong_inputs_are_rejected_in_the_right_table() {
     // can enter a table's identity at ζ with coefficient zero (a lookup whose multiplicity is
     // zero on every row has an identically zero fraction column, so its tuple's openings do
     // not matter there; the opening proof is what pins them), so the trace and challenge
-    // cases change every entry; the accumulator, terminal and quotient always enter.
+    // cases change every entry; the accumulator and quotient always enter. (A terminal is
+    // absorbed by the transcript too, so changing one changes every challenge: below.)
     for t in 0..tables {
         let mut cases: Vec<(&str, Tamper)> = vec![
             (
@@ -118,19 +126,6 @@ fn wrong_inputs_are_rejected_in_the_right_table() {
                 "LogUp accumulator",
                 Box::new(move |s| s.ood.instances[t].permutation_local[0] += one),
             ));
-            cases.push((
-                "LogUp terminal",
-                Box::new(move |s| s.ood.instances[t].permutation_values[0] += one),
-            ));
-            cases.push((
-                "set of LogUp challenges",
-                Box::new(move |s| {
-                    s.ood.instances[t]
-                        .challenges
-                        .iter_mut()
-                        .for_each(|x| *x += one)
-                }),
-            ));
         }
         for (what, tamper) in cases {
             let mut seg = r.segment_ood(0).unwrap();
@@ -140,19 +135,54 @@ fn wrong_inputs_are_rejected_in_the_right_table() {
         }
     }
 
-    // ζ and α are shared: some table rejects.
-    let mut seg = r.segment_ood(0).unwrap();
-    seg.ood.zeta += one;
-    assert!(check(&seg).is_err(), "another ζ");
-    let mut seg = r.segment_ood(0).unwrap();
-    seg.ood.alpha += one;
-    assert!(check(&seg).is_err(), "another α");
+    // What the transcript absorbs: another commitment or grind witness gives other
+    // challenges (or fails the grind), and the honest openings no longer fit.
+    let transcript_cases: Vec<(&str, Tamper)> = vec![
+        (
+            "main commitment",
+            Box::new(|s| s.ood.transcript.main[0] += Val::ONE),
+        ),
+        (
+            "quotient commitment",
+            Box::new(|s| s.ood.transcript.quotient[7] += Val::ONE),
+        ),
+        (
+            "permutation commitment",
+            Box::new(|s| s.ood.transcript.permutation.as_mut().unwrap()[3] += Val::ONE),
+        ),
+        (
+            "lookup grind witness",
+            Box::new(|s| *s.ood.transcript.lookup_pow_witness.as_mut().unwrap() += Val::ONE),
+        ),
+        (
+            "out-of-domain grind witness",
+            Box::new(|s| s.ood.transcript.ood_pow_witness += Val::ONE),
+        ),
+        (
+            "LogUp terminal (absorbed before α)",
+            Box::new(|s| s.ood.instances[4].permutation_values[0] += Challenge::ONE),
+        ),
+        // The statement is absorbed too (and HALT's table binds the exit code).
+        (
+            "exit code",
+            Box::new(|s| s.public_values[vouch_machine::public::EXIT_CODE] += Val::ONE),
+        ),
+    ];
+    for (what, tamper) in transcript_cases {
+        let mut seg = r.segment_ood(0).unwrap();
+        tamper(&mut seg);
+        let c = SegmentCircuit::build(&seg).unwrap();
+        let e = c
+            .circuit
+            .eval(&SegmentCircuit::inputs(&seg.public_values, &seg.ood))
+            .expect_err(&format!("a changed {what} is accepted"));
+        println!("{what}: {e}");
+    }
 
-    // The statement's exit code (public value): the HALT table binds it.
-    let halt = vouch_machine::ChipKind::Halt.index();
-    let exit = vouch_machine::public::EXIT_CODE;
-    let mut seg = r.segment_ood(0).unwrap();
-    assert_eq!(seg.public_values[exit], Val::from_u32(3));
-    seg.public_values[exit] = Val::from_u32(4);
-    assert_eq!(failing_table(check(&seg).unwrap_err()), halt);
+    // The honest exit code is the statement's.
+    let seg = r.segment_ood(0).unwrap();
+    assert_eq!(
+        seg.public_values[vouch_machine::public::EXIT_CODE],
+        Val::from_u32(3)
+    );
 }

@@ -14,13 +14,20 @@ use p3_batch_stark::symbolic::get_log_num_quotient_chunks_for_domain;
 use p3_batch_stark::verifier::commitments_with_opening_points;
 use p3_batch_stark::StarkGenericConfig;
 use p3_batch_stark::{BatchProof, CommonData};
-use p3_challenger::GrindingChallenger;
+use p3_challenger::{CanObserve, GrindingChallenger};
 use p3_commit::{Pcs, PolynomialSpace};
 use p3_field::{
     Algebra, BasedVectorSpace, ExtensionField, PrimeCharacteristicRing, PrimeField64, TwoAdicField,
 };
 use p3_lookup::{InteractionSymbolicBuilder, LogUpGadget};
+use p3_lookup::{Kind as LookupKind, Lookups};
+use p3_symmetric::MerkleCap;
 use p3_uni_stark::Val as ValOf;
+
+type Commitment<SC> = <<SC as StarkGenericConfig>::Pcs as Pcs<
+    <SC as StarkGenericConfig>::Challenge,
+    <SC as StarkGenericConfig>::Challenger,
+>>::Commitment;
 
 /// A domain of the proof: the coset `shift · <g>` of size `2^log_size`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +75,93 @@ pub struct Ood<F, EF> {
     pub alpha: EF,
     pub zeta: EF,
     pub instances: Vec<OodInstance<F, EF>>,
+    /// What the transcript absorbs before `ζ`, for a verifier that replays it in a circuit.
+    pub transcript: TranscriptData<F>,
+}
+
+/// Everything the batch transcript absorbs up to `ζ`, as base-field elements, and how the
+/// LogUp challenges are laid out. Commitments are given as the elements the challenger
+/// observes (a Merkle cap's digests).
+#[derive(Clone, Debug)]
+pub struct TranscriptData<F> {
+    /// The domain separator's seed (a function of the batch's shape only).
+    pub seed: Vec<F>,
+    pub degree_bits: Vec<usize>,
+    pub main: Vec<F>,
+    pub public_values: Vec<Vec<F>>,
+    pub preprocessed: Option<Vec<F>>,
+    pub lookup_pow_bits: usize,
+    pub lookup_pow_witness: Option<F>,
+    pub permutation: Option<Vec<F>>,
+    pub quotient: Vec<F>,
+    pub random: Option<Vec<F>>,
+    pub ood_pow_bits: usize,
+    pub ood_pow_witness: F,
+    /// Per table, per lookup: the bus it runs on (global lookups of one name share one).
+    pub bus_ids: Vec<Vec<usize>>,
+    /// The widest tuple on any bus (the bus offset is `β^width` apart).
+    pub max_message_width: usize,
+    pub num_buses: usize,
+}
+
+/// A challenger that only records what it observes: the elements a commitment or the domain
+/// separator's seed puts into the sponge.
+#[derive(Clone, Debug, Default)]
+pub struct Recorder<F>(pub Vec<F>);
+
+impl<F: Copy> CanObserve<F> for Recorder<F> {
+    fn observe(&mut self, value: F) {
+        self.0.push(value);
+    }
+}
+
+impl<F: Copy, const N: usize> CanObserve<MerkleCap<F, [F; N]>> for Recorder<F> {
+    fn observe(&mut self, cap: MerkleCap<F, [F; N]>) {
+        for digest in cap.roots() {
+            self.0.extend_from_slice(digest);
+        }
+    }
+}
+
+fn recorded<F: Copy, T>(value: T) -> Vec<F>
+where
+    Recorder<F>: CanObserve<T>,
+{
+    let mut r = Recorder(Vec::new());
+    r.observe(value);
+    r.0
+}
+
+/// Bus ids as `p3-batch-stark` lays the LogUp challenges out: one bus per global name (in
+/// order of first appearance), one per local lookup. Returns the ids, the widest tuple and the
+/// number of buses.
+fn bus_layout<F: p3_field::Field>(lookups: &[Lookups<F>]) -> (Vec<Vec<usize>>, usize, usize) {
+    let mut global: std::collections::HashMap<String, usize> = Default::default();
+    let (mut next, mut width) = (0usize, 1usize);
+    let ids = lookups
+        .iter()
+        .map(|table| {
+            table
+                .iter()
+                .map(|l| {
+                    width = width.max(l.elements.first().map_or(0, Vec::len));
+                    match &l.kind {
+                        LookupKind::Global(name) => {
+                            *global.entry(name.clone()).or_insert_with(|| {
+                                next += 1;
+                                next - 1
+                            })
+                        }
+                        LookupKind::Local => {
+                            next += 1;
+                            next - 1
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (ids, width, next)
 }
 
 /// Replay `proof`'s transcript as `verify_batch` does (without checking the openings) and
@@ -87,6 +181,7 @@ where
     A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
     SC::Challenge: BasedVectorSpace<ValOf<SC>>,
     SC::Challenger: GrindingChallenger<Witness = ValOf<SC>>,
+    Recorder<ValOf<SC>>: CanObserve<Commitment<SC>>,
 {
     let n = airs.len();
     let opened = &proof.opened_values.instances;
@@ -188,10 +283,38 @@ where
             }
         })
         .collect();
+    let (shape, _) = crate::replay::batch_shape(config, airs, common);
+    let mut seed = Recorder(Vec::new());
+    shape
+        .domain_separator::<ValOf<SC>, SC::Challenge>()
+        .seed(&mut seed);
+    let (bus_ids, max_message_width, num_buses) = bus_layout(&common.lookups);
+    let c = &proof.commitments;
+    let transcript = TranscriptData {
+        seed: seed.0,
+        degree_bits: proof.degree_bits.clone(),
+        main: recorded(c.main.clone()),
+        public_values: public_values.to_vec(),
+        preprocessed: common
+            .preprocessed
+            .as_ref()
+            .map(|g| recorded(g.commitment.clone())),
+        lookup_pow_bits: config.lookup_proof_of_work_bits(),
+        lookup_pow_witness: proof.lookup_pow_witness,
+        permutation: c.permutation.clone().map(recorded),
+        quotient: recorded(c.quotient_chunks.clone()),
+        random: c.random.clone().map(recorded),
+        ood_pow_bits: config.ood_proof_of_work_bits(),
+        ood_pow_witness: proof.ood_pow_witness,
+        bus_ids,
+        max_message_width,
+        num_buses,
+    };
     Ok(Ood {
         alpha,
         zeta,
         instances,
+        transcript,
     })
 }
 

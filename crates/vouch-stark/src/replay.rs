@@ -68,7 +68,7 @@ where
 
 /// The transcript's description of a batch (as `verify_batch` builds it) and each table's
 /// preprocessed width.
-pub(crate) fn batch_shape<SC, A>(
+pub fn batch_shape<SC, A>(
     config: &SC,
     airs: &[A],
     common: &CommonData<SC>,
