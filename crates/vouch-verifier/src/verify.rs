@@ -286,7 +286,9 @@ pub struct SegmentOod {
 
 impl Receipt {
     /// The out-of-domain inputs of segment `segment`, replayed from its proof under the
-    /// receipt's keys and the statement the receipt claims for it.
+    /// receipt's keys and the statement the receipt claims for it. Meant for receipts that
+    /// [`Receipt::verify`] accepted (the recursion prover's witness): it checks no proof, and
+    /// on a receipt that does not verify it gives inputs no honest circuit accepts.
     pub fn segment_ood(&self, segment: usize) -> Result<SegmentOod, VerifyError> {
         let seg = self
             .proof
