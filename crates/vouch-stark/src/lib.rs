@@ -97,6 +97,9 @@ pub mod poseidon2 {
         KOALABEAR_POSEIDON2_RC_16_EXTERNAL_FINAL as RC_EXTERNAL_FINAL,
         KOALABEAR_POSEIDON2_RC_16_EXTERNAL_INITIAL as RC_EXTERNAL_INITIAL,
         KOALABEAR_POSEIDON2_RC_16_INTERNAL as RC_INTERNAL,
+        KOALABEAR_POSEIDON2_RC_24_EXTERNAL_FINAL as RC24_EXTERNAL_FINAL,
+        KOALABEAR_POSEIDON2_RC_24_EXTERNAL_INITIAL as RC24_EXTERNAL_INITIAL,
+        KOALABEAR_POSEIDON2_RC_24_INTERNAL as RC24_INTERNAL,
     };
     pub use p3_poseidon2::GenericPoseidon2LinearLayers;
     pub use p3_poseidon2_air as air;
@@ -108,5 +111,13 @@ pub mod poseidon2 {
     /// The permutation (the same one Merkle commitments and Fiat–Shamir use).
     pub fn permutation() -> crate::Perm {
         p3_koala_bear::default_koalabear_poseidon2_16()
+    }
+
+    /// Width of the leaf-hashing permutation.
+    pub const WIDTH_24: usize = 24;
+
+    /// The width-24 permutation Merkle leaves are hashed with.
+    pub fn permutation_24() -> crate::Perm24 {
+        p3_koala_bear::default_koalabear_poseidon2_24()
     }
 }

@@ -26,12 +26,13 @@
 //! Padding rows permute the zero state (all-zero rows do not satisfy the rounds) with
 //! multiplicity 0.
 
-use core::borrow::Borrow;
-
-use vouch_stark::air::{Air, BaseAir, WindowAccess};
+use vouch_stark::air::{Air, BaseAir, LookupBus, WindowAccess};
+use vouch_stark::field::PrimeCharacteristicRing;
+use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::poseidon2::{
     GenericPoseidon2LinearLayers, LinearLayers, HALF_FULL_ROUNDS, PARTIAL_ROUNDS,
-    RC_EXTERNAL_FINAL, RC_EXTERNAL_INITIAL, RC_INTERNAL, WIDTH,
+    RC24_EXTERNAL_FINAL, RC24_EXTERNAL_INITIAL, RC24_INTERNAL, RC_EXTERNAL_FINAL,
+    RC_EXTERNAL_INITIAL, RC_INTERNAL, WIDTH,
 };
 use vouch_stark::Val;
 
@@ -100,45 +101,172 @@ impl BaseAir<Val> for Poseidon2Chip {
 
 impl<AB: MachineBuilder> Air<AB> for Poseidon2Chip {
     fn eval(&self, b: &mut AB) {
-        let main = b.main();
-        let row: &Poseidon2Cols<AB::Var> = main.current_slice().borrow();
-        let c = |x: Val| AB::Expr::from(x);
+        TABLE_16.eval(b);
+    }
+}
 
-        let mut state: [AB::Expr; WIDTH] = row.input.map(Into::into);
+/// A Poseidon2 table of width `W`: one permutation per row, in the layout of
+/// [`Poseidon2Cols`] (input, the full rounds' `(sq, post)`, the partial rounds' `(sq, post)`,
+/// the full rounds again, `mult`), providing `(input[W], output[W])` on `bus` `mult` times.
+/// Width 16 is the machine's chip ([`TABLE_16`]); width 24 ([`TABLE_24`]) hashes Merkle
+/// leaves, for the recursion circuit. Same degree-2 rounds as described above for both.
+#[derive(Clone, Copy, Debug)]
+pub struct Poseidon2Table<const W: usize> {
+    pub initial: &'static [[Val; W]; HALF_FULL_ROUNDS],
+    pub internal: &'static [Val],
+    pub terminal: &'static [[Val; W]; HALF_FULL_ROUNDS],
+    /// The bus it provides on.
+    pub bus: &'static str,
+}
+
+impl<const W: usize> BaseAir<Val> for Poseidon2Table<W>
+where
+    LinearLayers: GenericPoseidon2LinearLayers<W>,
+{
+    fn width(&self) -> usize {
+        Poseidon2Table::width(self)
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+impl<AB: MachineBuilder, const W: usize> Air<AB> for Poseidon2Table<W>
+where
+    LinearLayers: GenericPoseidon2LinearLayers<W>,
+{
+    fn eval(&self, b: &mut AB) {
+        Poseidon2Table::eval(self, b);
+    }
+}
+
+/// The width-16 permutation on the `poseidon2` bus: the machine's chip.
+pub const TABLE_16: Poseidon2Table<16> = Poseidon2Table {
+    initial: &RC_EXTERNAL_INITIAL,
+    internal: &RC_INTERNAL,
+    terminal: &RC_EXTERNAL_FINAL,
+    bus: POSEIDON2.name(),
+};
+
+/// Width-24 permutations `(input[24], output[24])`, for hashing Merkle leaves in a circuit.
+pub const POSEIDON2_24: LookupBus<'static> = LookupBus::new("poseidon2_24");
+
+/// The width-24 permutation on the `poseidon2_24` bus.
+pub const TABLE_24: Poseidon2Table<24> = Poseidon2Table {
+    initial: &RC24_EXTERNAL_INITIAL,
+    internal: &RC24_INTERNAL,
+    terminal: &RC24_EXTERNAL_FINAL,
+    bus: POSEIDON2_24.name(),
+};
+
+impl<const W: usize> Poseidon2Table<W>
+where
+    LinearLayers: GenericPoseidon2LinearLayers<W>,
+{
+    /// Columns per row.
+    pub const fn width(&self) -> usize {
+        W + 2 * HALF_FULL_ROUNDS * 2 * W + 2 * self.internal.len() + 1
+    }
+
+    /// Where the output (the last full round's `post`) starts in a row.
+    pub const fn output_offset(&self) -> usize {
+        self.width() - 1 - W
+    }
+
+    /// The rounds' constraints and the bus entry.
+    pub fn eval<AB: MachineBuilder>(&self, b: &mut AB) {
+        let main = b.main();
+        let row: Vec<AB::Var> = main.current_slice().to_vec();
+        let c = |x: Val| AB::Expr::from(x);
+        let mut at = W;
+        let mut state: [AB::Expr; W] = core::array::from_fn(|i| row[i].into());
         LinearLayers::external_linear_layer(&mut state);
-        let full_round = |b: &mut AB,
-                          state: &mut [AB::Expr; WIDTH],
-                          cols: &FullRoundCols<AB::Var>,
-                          rc: &[Val; WIDTH]| {
+        let full_round = |b: &mut AB, state: &mut [AB::Expr; W], rc: &[Val; W], at: &mut usize| {
+            let (sq, post) = (&row[*at..*at + W], &row[*at + W..*at + 2 * W]);
             // Each lane: x = state + rc (linear), sq = x^2, S-box output sq * x (degree 2).
-            let mut out: [AB::Expr; WIDTH] = core::array::from_fn(|i| {
+            let mut out: [AB::Expr; W] = core::array::from_fn(|i| {
                 let x = state[i].clone() + c(rc[i]);
-                b.assert_eq(cols.sq[i], x.clone() * x.clone());
-                AB::Expr::from(cols.sq[i]) * x
+                b.assert_eq(sq[i], x.clone() * x.clone());
+                AB::Expr::from(sq[i]) * x
             });
             LinearLayers::external_linear_layer(&mut out);
-            for (&post, out) in cols.post.iter().zip(out) {
-                b.assert_eq(post, out);
+            for (&p, out) in post.iter().zip(out) {
+                b.assert_eq(p, out);
             }
-            *state = cols.post.map(Into::into);
+            *state = core::array::from_fn(|i| post[i].into());
+            *at += 2 * W;
         };
-        for (cols, rc) in row.beginning_full_rounds.iter().zip(&RC_EXTERNAL_INITIAL) {
-            full_round(b, &mut state, cols, rc);
+        for rc in self.initial {
+            full_round(b, &mut state, rc, &mut at);
         }
-        for (cols, &rc) in row.partial_rounds.iter().zip(&RC_INTERNAL) {
+        for &rc in self.internal {
+            let (sq, post) = (row[at], row[at + 1]);
             let x = state[0].clone() + c(rc);
-            b.assert_eq(cols.sq, x.clone() * x.clone());
-            b.assert_eq(cols.post, AB::Expr::from(cols.sq) * x);
-            state[0] = cols.post.into();
+            b.assert_eq(sq, x.clone() * x.clone());
+            b.assert_eq(post, AB::Expr::from(sq) * x);
+            state[0] = post.into();
             LinearLayers::internal_linear_layer(&mut state);
+            at += 2;
         }
-        for (cols, rc) in row.ending_full_rounds.iter().zip(&RC_EXTERNAL_FINAL) {
-            full_round(b, &mut state, cols, rc);
+        for rc in self.terminal {
+            full_round(b, &mut state, rc, &mut at);
         }
+        let out = self.output_offset();
+        let tuple = row[..W].iter().chain(&row[out..out + W]).copied();
+        LookupBus::new(self.bus).table_entry(b, tuple, row[self.width() - 1]);
+    }
 
-        let output = row.output();
-        let tuple = row.input.iter().chain(output.iter()).copied();
-        POSEIDON2.table_entry(b, tuple, row.mult);
+    /// Fill `row` (of [`Self::width`] columns) with the permutation of `input`, `mult` times.
+    pub fn populate(&self, row: &mut [Val], input: [Val; W], mult: Val) {
+        let mut at = W;
+        row[..W].copy_from_slice(&input);
+        let mut state = input;
+        LinearLayers::external_linear_layer(&mut state);
+        let full_round = |row: &mut [Val], state: &mut [Val; W], rc: &[Val; W], at: &mut usize| {
+            for i in 0..W {
+                let x = state[i] + rc[i];
+                row[*at + i] = x * x;
+                state[i] = row[*at + i] * x;
+            }
+            LinearLayers::external_linear_layer(state);
+            row[*at + W..*at + 2 * W].copy_from_slice(state);
+            *at += 2 * W;
+        };
+        for rc in self.initial {
+            full_round(row, &mut state, rc, &mut at);
+        }
+        for &rc in self.internal {
+            let x = state[0] + rc;
+            row[at] = x * x;
+            row[at + 1] = row[at] * x;
+            state[0] = row[at + 1];
+            LinearLayers::internal_linear_layer(&mut state);
+            at += 2;
+        }
+        for rc in self.terminal {
+            full_round(row, &mut state, rc, &mut at);
+        }
+        row[at] = mult;
+    }
+
+    /// The table for `inputs` (one row each, `mult` 1), padded to a power of two (at least
+    /// [`crate::MIN_HEIGHT`]) with permutations of zero and `mult` 0.
+    pub fn generate(&self, inputs: &[[Val; W]]) -> RowMajorMatrix<Val> {
+        use vouch_stark::par::*;
+        let width = self.width();
+        let height = crate::padded_height(inputs.len());
+        let mut padding = vec![Val::ZERO; width];
+        self.populate(&mut padding, [Val::ZERO; W], Val::ZERO);
+        let mut values = vec![Val::ZERO; height * width];
+        values
+            .par_chunks_exact_mut(width)
+            .enumerate()
+            .for_each(|(i, row)| match inputs.get(i) {
+                Some(input) => self.populate(row, *input, Val::ONE),
+                None => row.copy_from_slice(&padding),
+            });
+        RowMajorMatrix::new(values, width)
     }
 }
 
@@ -147,83 +275,21 @@ pub use trace::generate_trace;
 
 #[cfg(feature = "trace")]
 mod trace {
-    use core::borrow::BorrowMut;
-
-    use vouch_stark::field::PrimeCharacteristicRing;
     use vouch_stark::matrix::RowMajorMatrix;
-    use vouch_stark::par::*;
-    use vouch_stark::poseidon2::{
-        GenericPoseidon2LinearLayers, LinearLayers, RC_EXTERNAL_FINAL, RC_EXTERNAL_INITIAL,
-        RC_INTERNAL, WIDTH,
-    };
+    use vouch_stark::poseidon2::WIDTH;
     use vouch_stark::Val;
 
-    use super::{FullRoundCols, Poseidon2Cols};
-    use crate::machine::padded_height;
-    use crate::trace::{zero_matrix, LookupCounts, TraceError};
+    use super::TABLE_16;
+    use crate::trace::{LookupCounts, TraceError};
 
-    /// Fill `cols` with the permutation of `input`, looked up `mult` times.
-    fn populate(cols: &mut Poseidon2Cols<Val>, input: [Val; WIDTH], mult: Val) {
-        fn full_round(state: &mut [Val; WIDTH], cols: &mut FullRoundCols<Val>, rc: &[Val; WIDTH]) {
-            for i in 0..WIDTH {
-                let x = state[i] + rc[i];
-                cols.sq[i] = x * x;
-                state[i] = cols.sq[i] * x;
-            }
-            LinearLayers::external_linear_layer(state);
-            cols.post = *state;
-        }
-        cols.input = input;
-        cols.mult = mult;
-        let mut state = input;
-        LinearLayers::external_linear_layer(&mut state);
-        for (round, rc) in cols
-            .beginning_full_rounds
-            .iter_mut()
-            .zip(&RC_EXTERNAL_INITIAL)
-        {
-            full_round(&mut state, round, rc);
-        }
-        for (round, &rc) in cols.partial_rounds.iter_mut().zip(&RC_INTERNAL) {
-            let x = state[0] + rc;
-            round.sq = x * x;
-            round.post = round.sq * x;
-            state[0] = round.post;
-            LinearLayers::internal_linear_layer(&mut state);
-        }
-        for (round, rc) in cols.ending_full_rounds.iter_mut().zip(&RC_EXTERNAL_FINAL) {
-            full_round(&mut state, round, rc);
-        }
-    }
-
-    /// The Poseidon2 table: one row per permutation input in `inputs`, each provided once (an
-    /// input looked up twice appears twice), padded with permutations of zero provided 0 times.
     pub fn generate_trace(
-        inputs: &[[Val; 16]],
+        inputs: &[[Val; WIDTH]],
         _counts: &mut LookupCounts,
     ) -> Result<RowMajorMatrix<Val>, TraceError> {
-        let width = Poseidon2Cols::<Val>::WIDTH;
-        let height = padded_height(inputs.len());
-        let mut padding = vec![Val::ZERO; width];
-        populate(
-            padding.as_mut_slice().borrow_mut(),
-            [Val::ZERO; WIDTH],
-            Val::ZERO,
-        );
-        let mut trace = zero_matrix(height, width);
-        trace
-            .values
-            .par_chunks_exact_mut(width)
-            .enumerate()
-            .for_each(|(i, row)| match inputs.get(i) {
-                Some(input) => populate(row.borrow_mut(), *input, Val::ONE),
-                None => row.copy_from_slice(&padding),
-            });
-        Ok(trace)
+        Ok(TABLE_16.generate(inputs))
     }
 }
 
-/// SANITY: the table against the native permutation, and its constraints.
 #[cfg(all(test, feature = "trace"))]
 mod tests {
     use core::borrow::{Borrow, BorrowMut};
@@ -274,6 +340,46 @@ mod tests {
             failing_constraints(MachineAir::Poseidon2(Poseidon2Chip), &t),
             None
         );
+    }
+
+    #[test]
+    fn the_typed_columns_are_the_generic_layout() {
+        assert_eq!(Poseidon2Cols::<Val>::WIDTH, super::TABLE_16.width());
+        assert_eq!(super::TABLE_24.width(), 24 * 17 + 2 * 23 + 1);
+    }
+
+    /// The width-24 table: rows are the native width-24 permutation and satisfy the
+    /// constraints; a changed output or partial-round square does not.
+    #[test]
+    fn the_width_24_table_matches_the_native_permutation() {
+        use vouch_stark::poseidon2::permutation_24;
+        let t24 = super::TABLE_24;
+        let ins: Vec<[Val; 24]> = (0..5u32)
+            .map(|k| core::array::from_fn(|i| Val::from_u32(k * 100 + i as u32)))
+            .collect();
+        let t = t24.generate(&ins);
+        let perm = permutation_24();
+        let out = t24.output_offset();
+        for (row, input) in t.values.chunks_exact(t.width).zip(&ins) {
+            assert_eq!(&row[..24], input);
+            assert_eq!(row[out..out + 24], perm.permute(*input));
+        }
+        let failing = |t: &vouch_stark::matrix::RowMajorMatrix<Val>| {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                vouch_stark::debug::check_all(&[t24], core::slice::from_ref(t), &[vec![]]);
+            }));
+            let msg = r
+                .err()
+                .map(|e| e.downcast_ref::<String>().cloned().unwrap_or_default());
+            msg.is_some_and(|m| m.contains("failed constraints"))
+        };
+        assert!(!failing(&t));
+        // Output word 3; partial round 7's square (after the input and four full rounds).
+        for at in [out + 3, 24 + 4 * 48 + 2 * 7] {
+            let mut bad = t.clone();
+            bad.values[t.width + at] += Val::ONE;
+            assert!(failing(&bad), "column {at}");
+        }
     }
 
     #[test]
