@@ -1,6 +1,6 @@
 //! The circuit's tables: a [`Circuit`] and its wire values as a batch-STARK proof.
 //!
-//! Five tables, joined by the `witness` bus (a LogUp lookup) and the machine's `poseidon2` bus:
+//! Seven tables, joined by the `witness` bus (a LogUp lookup) and the `poseidon2` buses:
 //!
 //! - **witness**: row `r` holds wire `r`'s value `v[4]` (an extension element by its basis
 //!   coefficients) and how many times it is read, `mult`. `index` starts at 0 and increases by
@@ -13,11 +13,13 @@
 //!   are the operand values `va`, `vb`, `vout`, each looked up in the witness table, and the
 //!   row's constraint ties them: `vout = va + vb`, `va - vb`, `va · vb` (in `F[X]/(X^4 - W)`),
 //!   `c`, or `vout = 0` for an assertion.
-//! - **poseidon2 calls**: one row per `Poseidon2` operation; its 32 wires (preprocessed) are
-//!   read from the witness table as base-field elements (`(wire, v, 0, 0, 0)`), and
-//!   `(input, output)` is looked up on the `poseidon2` bus.
-//! - **poseidon2**: the machine's Poseidon2 chip (`vouch_machine::chips::poseidon2`), one proven
-//!   permutation per row, providing `(input, output)` on that bus.
+//! - **poseidon2 calls** (width 16, and width 24): one row per `Poseidon2` (`Poseidon2Wide`)
+//!   operation; its 32 (48) wires are preprocessed and read from the witness table as
+//!   base-field elements (`(wire, v, 0, 0, 0)`), and `(input, output)` is looked up on the
+//!   `poseidon2` (`poseidon2_24`) bus.
+//! - **poseidon2** (width 16, and width 24): the machine's Poseidon2 table
+//!   (`vouch_machine::chips::poseidon2`), one proven permutation per row, providing
+//!   `(input, output)` on that bus.
 //! - **public**: row 0 holds the public inputs' values, equal to the proof's public values,
 //!   and reads each from the witness table (`first` is 1 on row 0 and 0 below: a column, as a
 //!   LogUp multiplicity cannot be the unnormalised `is_first_row`).
@@ -37,10 +39,9 @@ use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::{Challenge, Val};
 
 use vouch_machine::bus::POSEIDON2;
-use vouch_machine::chips::poseidon2::{generate_trace as generate_poseidon2, Poseidon2Chip};
+use vouch_machine::chips::poseidon2::{Poseidon2Chip, Poseidon2Table, TABLE_16, TABLE_24};
 use vouch_machine::padded_height;
-use vouch_machine::trace::LookupCounts;
-use vouch_stark::poseidon2::WIDTH;
+use vouch_stark::poseidon2::{WIDTH, WIDTH_24};
 
 use crate::circuit::{Circuit, Op, Wire};
 
@@ -86,8 +87,6 @@ pub struct OpCols<T> {
     pub vout: [T; D],
 }
 const OPS_WIDTH: usize = core::mem::size_of::<OpCols<u8>>();
-/// Preprocessed columns of the poseidon2 calls table: `is_real`, 16 input and 16 output wires.
-const CALL_FIXED_WIDTH: usize = 1 + 2 * WIDTH;
 
 macro_rules! borrow_cols {
     ($t:ident, $w:expr) => {
@@ -106,7 +105,8 @@ borrow_cols!(WitnessCols, WITNESS_WIDTH);
 borrow_cols!(OpFixed, FIXED_WIDTH);
 borrow_cols!(OpCols, OPS_WIDTH);
 
-/// The tables of a circuit, in proof order: witness, ops, poseidon2 calls, poseidon2, public.
+/// The tables of a circuit, in proof order: witness, ops, width-16 calls and permutations,
+/// width-24 calls and permutations, public.
 #[derive(Clone, Debug)]
 pub enum CircuitAir {
     Witness,
@@ -115,17 +115,21 @@ pub enum CircuitAir {
         /// `W` of the extension `F[X]/(X^4 - W)`.
         w: Val,
     },
+    /// Calls of the permutation of `width`, looked up on `bus`.
     Poseidon2Calls {
         fixed: RowMajorMatrix<Val>,
+        width: usize,
+        bus: &'static str,
     },
     Poseidon2(Poseidon2Chip),
+    Poseidon2Wide(Poseidon2Table<24>),
     Public {
         wires: Vec<u32>,
     },
 }
 
 /// Number of tables of every circuit.
-pub const NUM_TABLES: usize = 5;
+pub const NUM_TABLES: usize = 7;
 
 impl CircuitAir {
     /// The tables of `circuit` (the preprocessed columns are its operations).
@@ -135,24 +139,32 @@ impl CircuitAir {
         for (row, fixed) in values.chunks_exact_mut(FIXED_WIDTH).zip(&rows) {
             row.copy_from_slice(&fixed_values(fixed));
         }
-        let calls: Vec<([Wire; WIDTH], [Wire; WIDTH])> = poseidon2_calls(circuit).collect();
-        let mut call_values = vec![Val::ZERO; padded(calls.len()) * CALL_FIXED_WIDTH];
-        for (row, (input, output)) in call_values.chunks_exact_mut(CALL_FIXED_WIDTH).zip(&calls) {
-            row[0] = Val::ONE;
-            for (x, w) in row[1..].iter_mut().zip(input.iter().chain(output)) {
-                *x = Val::from_u32(w.0);
+        let calls_table = |width: usize, bus: &'static str| {
+            let calls = poseidon2_calls(circuit, width);
+            let row_width = 1 + 2 * width;
+            let mut v = vec![Val::ZERO; padded(calls.len()) * row_width];
+            for (row, wires) in v.chunks_exact_mut(row_width).zip(&calls) {
+                row[0] = Val::ONE;
+                for (x, w) in row[1..].iter_mut().zip(wires) {
+                    *x = Val::from_u32(w.0);
+                }
             }
-        }
+            CircuitAir::Poseidon2Calls {
+                fixed: RowMajorMatrix::new(v, row_width),
+                width,
+                bus,
+            }
+        };
         vec![
             CircuitAir::Witness,
             CircuitAir::Ops {
                 fixed: RowMajorMatrix::new(values, FIXED_WIDTH),
                 w: extension_w(),
             },
-            CircuitAir::Poseidon2Calls {
-                fixed: RowMajorMatrix::new(call_values, CALL_FIXED_WIDTH),
-            },
+            calls_table(WIDTH, POSEIDON2.name()),
             CircuitAir::Poseidon2(Poseidon2Chip),
+            calls_table(WIDTH_24, TABLE_24.bus),
+            CircuitAir::Poseidon2Wide(TABLE_24),
             CircuitAir::Public {
                 wires: circuit.public.iter().map(|w| w.0).collect(),
             },
@@ -166,12 +178,15 @@ impl CircuitAir {
             .iter()
             .filter(|op| fixed_row(op).is_some())
             .count();
-        let calls = poseidon2_calls(circuit).count();
+        let calls = poseidon2_calls(circuit, WIDTH).len();
+        let wide = poseidon2_calls(circuit, WIDTH_24).len();
         [
             padded(circuit.num_wires),
             padded(ops),
             padded(calls),
             padded_height(calls),
+            padded(wide),
+            padded_height(wide),
             padded(1),
         ]
         .map(|h| h.trailing_zeros() as usize)
@@ -179,11 +194,21 @@ impl CircuitAir {
     }
 }
 
-fn poseidon2_calls(circuit: &Circuit) -> impl Iterator<Item = ([Wire; WIDTH], [Wire; WIDTH])> + '_ {
-    circuit.ops.iter().filter_map(|op| match *op {
-        Op::Poseidon2 { input, output } => Some((input, output)),
-        _ => None,
-    })
+/// The permutation calls of `width`: each call's input wires, then its output wires.
+fn poseidon2_calls(circuit: &Circuit, width: usize) -> Vec<Vec<Wire>> {
+    circuit
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Poseidon2 { input, output } if width == WIDTH => {
+                Some(input.iter().chain(output).copied().collect())
+            }
+            Op::Poseidon2Wide { input, output } if width == WIDTH_24 => {
+                Some(input.iter().chain(output).copied().collect())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn padded(rows: usize) -> usize {
@@ -219,7 +244,8 @@ fn fixed_row(op: &Op) -> Option<OpFixed<Val>> {
         | Op::HintInverse { .. }
         | Op::HintCoeffs { .. }
         | Op::HintBits { .. }
-        | Op::Poseidon2 { .. } => return None,
+        | Op::Poseidon2 { .. }
+        | Op::Poseidon2Wide { .. } => return None,
     }
     Some(r)
 }
@@ -245,15 +271,16 @@ impl BaseAir<Val> for CircuitAir {
         match self {
             CircuitAir::Witness => WITNESS_WIDTH,
             CircuitAir::Ops { .. } => OPS_WIDTH,
-            CircuitAir::Poseidon2Calls { .. } => 2 * WIDTH,
+            CircuitAir::Poseidon2Calls { width, .. } => 2 * width,
             CircuitAir::Poseidon2(chip) => chip.width(),
+            CircuitAir::Poseidon2Wide(table) => table.width(),
             CircuitAir::Public { wires } => 1 + wires.len(),
         }
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
         match self {
-            CircuitAir::Ops { fixed, .. } | CircuitAir::Poseidon2Calls { fixed } => {
+            CircuitAir::Ops { fixed, .. } | CircuitAir::Poseidon2Calls { fixed, .. } => {
                 Some(fixed.clone())
             }
             _ => None,
@@ -263,7 +290,7 @@ impl BaseAir<Val> for CircuitAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             CircuitAir::Ops { .. } => FIXED_WIDTH,
-            CircuitAir::Poseidon2Calls { .. } => CALL_FIXED_WIDTH,
+            CircuitAir::Poseidon2Calls { width, .. } => 1 + 2 * width,
             _ => 0,
         }
     }
@@ -288,8 +315,9 @@ impl<AB: AirBuilder<F = Val> + InteractionBuilder> Air<AB> for CircuitAir {
         match self {
             CircuitAir::Witness => eval_witness(b),
             CircuitAir::Ops { w, .. } => eval_ops(b, *w),
-            CircuitAir::Poseidon2Calls { .. } => eval_calls(b),
+            CircuitAir::Poseidon2Calls { bus, .. } => eval_calls(b, bus),
             CircuitAir::Poseidon2(chip) => chip.eval(b),
+            CircuitAir::Poseidon2Wide(table) => table.eval(b),
             CircuitAir::Public { wires } => eval_public(b, wires),
         }
     }
@@ -301,7 +329,7 @@ fn read_base<AB: InteractionBuilder>(b: &mut AB, wire: AB::Expr, value: AB::Expr
     WITNESS.lookup_key(b, [wire, value, z(), z(), z()], Count::bounded(mult, 1));
 }
 
-fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB) {
+fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, bus: &'static str) {
     let fixed: Vec<AB::Var> = b.preprocessed().current_slice().to_vec();
     let main = b.main();
     let values: Vec<AB::Var> = main.current_slice().to_vec();
@@ -309,7 +337,7 @@ fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB) {
     for (&wire, &v) in fixed[1..].iter().zip(&values) {
         read_base(b, wire.into(), v.into(), real.clone());
     }
-    POSEIDON2.lookup_key(b, values.iter().map(|&v| v.into()), Count::bounded(real, 1));
+    LookupBus::new(bus).lookup_key(b, values.iter().map(|&v| v.into()), Count::bounded(real, 1));
 }
 
 fn eval_public<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, wires: &[u32]) {
@@ -405,7 +433,8 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
             | Op::HintInverse { .. }
             | Op::HintCoeffs { .. }
             | Op::HintBits { .. }
-            | Op::Poseidon2 { .. } => continue,
+            | Op::Poseidon2 { .. }
+            | Op::Poseidon2Wide { .. } => continue,
         };
         let row = rows.next().expect("the ops table has a row per operation");
         let mut put = |at: usize, wire: Wire| {
@@ -419,20 +448,33 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
         put(2 * D, out);
     }
 
-    let calls: Vec<_> = poseidon2_calls(circuit).collect();
-    let mut call_trace = vec![Val::ZERO; heights[2] * 2 * WIDTH];
-    let mut inputs = Vec::with_capacity(calls.len());
-    for (row, (input, output)) in call_trace.chunks_exact_mut(2 * WIDTH).zip(&calls) {
-        for (x, &w) in row.iter_mut().zip(input.iter().chain(output)) {
-            *x = coeffs(value(w))[0];
-            mult[w.0 as usize] += 1;
+    let mut calls_trace = |width: usize, height: usize| {
+        let calls = poseidon2_calls(circuit, width);
+        let mut trace = vec![Val::ZERO; height * 2 * width];
+        let mut inputs = Vec::with_capacity(calls.len());
+        for (row, wires) in trace.chunks_exact_mut(2 * width).zip(&calls) {
+            for (x, &w) in row.iter_mut().zip(wires) {
+                *x = coeffs(value(w))[0];
+                mult[w.0 as usize] += 1;
+            }
+            inputs.push(row[..width].to_vec());
         }
-        inputs.push(core::array::from_fn(|i| row[i]));
-    }
-    let poseidon2 = generate_poseidon2(&inputs, &mut LookupCounts::new(0, 0))
-        .expect("Poseidon2 rows for the circuit's calls");
+        (RowMajorMatrix::new(trace, 2 * width), inputs)
+    };
+    let (call_trace, inputs) = calls_trace(WIDTH, heights[2]);
+    let (wide_trace, wide_inputs) = calls_trace(WIDTH_24, heights[4]);
+    let inputs: Vec<[Val; WIDTH]> = inputs
+        .iter()
+        .map(|i| core::array::from_fn(|k| i[k]))
+        .collect();
+    let wide_inputs: Vec<[Val; WIDTH_24]> = wide_inputs
+        .iter()
+        .map(|i| core::array::from_fn(|k| i[k]))
+        .collect();
+    let poseidon2 = TABLE_16.generate(&inputs);
+    let poseidon2_wide = TABLE_24.generate(&wide_inputs);
 
-    let mut public = vec![Val::ZERO; heights[4] * (1 + circuit.public.len())];
+    let mut public = vec![Val::ZERO; heights[6] * (1 + circuit.public.len())];
     public[0] = Val::ONE;
     for (x, &w) in public[1..].iter_mut().zip(&circuit.public) {
         *x = coeffs(value(w))[0];
@@ -450,8 +492,10 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
     vec![
         RowMajorMatrix::new(witness, WITNESS_WIDTH),
         RowMajorMatrix::new(ops, OPS_WIDTH),
-        RowMajorMatrix::new(call_trace, 2 * WIDTH),
+        call_trace,
         poseidon2,
+        wide_trace,
+        poseidon2_wide,
         RowMajorMatrix::new(public, 1 + circuit.public.len()),
     ]
 }

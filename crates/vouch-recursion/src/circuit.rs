@@ -13,7 +13,8 @@
 //!   a base-field `a`; paired with booleanity, recomposition and canonicity). On its own a hint
 //!   constrains nothing: the assertions next to it are what make it sound.
 //! - `Poseidon2`: 16 base-field wires in, 16 out: the width-16 permutation vouch hashes with
-//!   (Merkle compression, the transcript's sponge). Its inputs must be base-field elements.
+//!   (Merkle compression, the transcript's sponge); `Poseidon2Wide`, the same at width 24
+//!   (Merkle leaves). Their inputs must be base-field elements.
 //! - `AssertZero`: the one kind of check. A circuit *accepts* its inputs when every assertion
 //!   holds.
 //!
@@ -26,7 +27,7 @@
 use std::collections::HashMap;
 
 use vouch_stark::field::{BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32};
-use vouch_stark::poseidon2::{permutation, Permutation, WIDTH};
+use vouch_stark::poseidon2::{permutation, permutation_24, Permutation, WIDTH, WIDTH_24};
 use vouch_stark::{Challenge, Val};
 
 /// Bits of a canonical base-field element (p < 2^31).
@@ -83,6 +84,11 @@ pub enum Op {
     Poseidon2 {
         input: [Wire; WIDTH],
         output: [Wire; WIDTH],
+    },
+    /// The width-24 permutation (Merkle leaves are hashed with it).
+    Poseidon2Wide {
+        input: [Wire; WIDTH_24],
+        output: [Wire; WIDTH_24],
     },
     AssertZero {
         a: Wire,
@@ -189,6 +195,12 @@ impl Circuit {
                         w[wire.index()] = x.into();
                     }
                 }
+                Op::Poseidon2Wide { input, output } => {
+                    let state = permute_wires_24(&w, input, i)?;
+                    for (x, wire) in state.into_iter().zip(output) {
+                        w[wire.index()] = x.into();
+                    }
+                }
                 Op::AssertZero { a, label } => {
                     if check && w[a.index()] != Challenge::ZERO {
                         return Err(CircuitError::Assertion {
@@ -246,6 +258,12 @@ impl Circuit {
                         return broken(i, "poseidon2");
                     }
                 }
+                Op::Poseidon2Wide { input, output } => {
+                    let state = permute_wires_24(w, input, i)?;
+                    if output.map(v) != state.map(Challenge::from) {
+                        return broken(i, "poseidon2 (width 24)");
+                    }
+                }
                 _ => {}
             }
         }
@@ -271,7 +289,7 @@ impl Circuit {
         for op in &self.ops {
             match op {
                 Op::Const { .. } => c.1 += 1,
-                Op::Poseidon2 { .. } => c.0 += 1,
+                Op::Poseidon2 { .. } | Op::Poseidon2Wide { .. } => c.0 += 1,
                 Op::Input { .. } => c.2 += 1,
                 Op::AssertZero { .. } => c.3 += 1,
                 _ => c.0 += 1,
@@ -281,20 +299,41 @@ impl Circuit {
     }
 }
 
-/// The permutation of the values of `input` (operation `op`), which must be base-field elements.
-fn permute_wires(
+/// The values of `input` (operation `op`), which must be base-field elements.
+fn base_values<const W: usize>(
     w: &[Challenge],
-    input: [Wire; WIDTH],
+    input: [Wire; W],
     op: usize,
-) -> Result<[Val; WIDTH], CircuitError> {
-    let mut state = [Val::ZERO; WIDTH];
+) -> Result<[Val; W], CircuitError> {
+    let mut state = [Val::ZERO; W];
     for (x, wire) in state.iter_mut().zip(input) {
         *x = base(w[wire.index()]).ok_or(CircuitError::NotBase {
             op,
             what: "a Poseidon2 input",
         })?;
     }
+    Ok(state)
+}
+
+/// The width-16 permutation of the values of `input`.
+fn permute_wires(
+    w: &[Challenge],
+    input: [Wire; WIDTH],
+    op: usize,
+) -> Result<[Val; WIDTH], CircuitError> {
+    let mut state = base_values(w, input, op)?;
     permutation().permute_mut(&mut state);
+    Ok(state)
+}
+
+/// The width-24 permutation of the values of `input`.
+fn permute_wires_24(
+    w: &[Challenge],
+    input: [Wire; WIDTH_24],
+    op: usize,
+) -> Result<[Val; WIDTH_24], CircuitError> {
+    let mut state = base_values(w, input, op)?;
+    permutation_24().permute_mut(&mut state);
     Ok(state)
 }
 
@@ -350,6 +389,13 @@ impl CircuitBuilder {
     pub fn poseidon2(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
         let output = core::array::from_fn(|_| self.fresh());
         self.ops.push(Op::Poseidon2 { input, output });
+        output
+    }
+
+    /// The width-24 Poseidon2 permutation of 24 base-field wires.
+    pub fn poseidon2_24(&mut self, input: [Wire; WIDTH_24]) -> [Wire; WIDTH_24] {
+        let output = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::Poseidon2Wide { input, output });
         output
     }
 

@@ -110,6 +110,13 @@ fn hash_and_compress() -> (Perm, Hash, Compress) {
     (perm.clone(), Hash::new(perm24), Compress::new(perm))
 }
 
+/// The Merkle commitment scheme of the non-hiding configuration (leaves hashed with the
+/// width-24 sponge, nodes compressed with the width-16 permutation), with `cap_height`.
+pub fn plain_mmcs(cap_height: usize) -> ValMmcs {
+    let (_, hash, compress) = hash_and_compress();
+    ValMmcs::new(hash, compress, cap_height)
+}
+
 /// The non-hiding configuration.
 pub fn plain_config(p: &Params) -> PlainConfig {
     let (perm, hash, compress) = hash_and_compress();

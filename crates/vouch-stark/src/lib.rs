@@ -39,6 +39,12 @@ pub mod challenger {
     };
 }
 
+/// Merkle commitments to matrices (the MMCS interface).
+pub mod mmcs {
+    pub use p3_commit::{BatchOpeningRef, Mmcs};
+    pub use p3_matrix::Dimensions;
+}
+
 /// Field arithmetic.
 pub mod field {
     pub use p3_field::{
