@@ -21,6 +21,7 @@ pub mod air;
 pub mod challenger;
 pub mod circuit;
 pub mod constraints;
+pub mod fri;
 pub mod merkle;
 pub mod prove;
 pub mod segment;

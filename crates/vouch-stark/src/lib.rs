@@ -39,6 +39,11 @@ pub mod challenger {
     };
 }
 
+/// FRI's folding (for a verifier in a circuit to be tested against).
+pub mod fri {
+    pub use p3_fri::{FriFoldingStrategy, TwoAdicFriFolding};
+}
+
 /// Merkle commitments to matrices (the MMCS interface).
 pub mod mmcs {
     pub use p3_commit::{BatchOpeningRef, Mmcs};
@@ -48,7 +53,7 @@ pub mod mmcs {
 /// Field arithmetic.
 pub mod field {
     pub use p3_field::{
-        BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, PrimeField64,
+        BasedVectorSpace, Field, PrimeCharacteristicRing, PrimeField32, PrimeField64, TwoAdicField,
     };
 }
 
