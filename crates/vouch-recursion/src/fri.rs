@@ -1,5 +1,7 @@
-//! FRI's arithmetic in the circuit (first piece): folding one query's row, as Plonky3's
-//! `TwoAdicFriFolding::fold_row`.
+//! FRI's arithmetic in the circuit: folding one query's row, as Plonky3's
+//! `TwoAdicFriFolding::fold_row` ([`fold_row`]), and a query's reduced openings, as
+//! `p3_fri::verifier::open_inputs` ([`query_point`], [`reduce_matrix`], [`powers`]). The FRI
+//! transcript and the chain of folds over the commit phase are not here yet.
 //!
 //! A FRI round of arity `n = 2^k` folds, at query index `i` of a codeword of height
 //! `2^log_height`, the `n` evaluations `y_j` at the points `x_j = s · ω^{rev_k(j)}`, where
@@ -15,7 +17,7 @@
 //! product of selected constants. `β = x_j` has no inverse: the circuit then rejects, an event
 //! of probability `n / |EF|` for an honest proof.
 
-use vouch_stark::field::{PrimeCharacteristicRing, TwoAdicField};
+use vouch_stark::field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use vouch_stark::{Challenge, Val};
 
 use crate::circuit::{CircuitBuilder, Wire};
@@ -136,5 +138,167 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+/// One matrix's contribution to a query's reduced opening, as `p3_fri::verifier::open_inputs`
+/// computes it: for each opening point `z` with claimed values `p_k(z)`, and the opened row
+/// `p_k(x)` at the query's point `x`,
+/// `(Σ_k α^{offset+k} p_k(z) − Σ_k α^{offset+k} p_k(x)) / (z − x)`, where `offset` runs over
+/// the matrices and points of one height in commitment order (the caller keeps it per height,
+/// as Plonky3's `ladder_offsets`).
+pub struct MatrixOpening<'a> {
+    /// The opened row at the query point (base-field wires).
+    pub row: &'a [Wire],
+    /// Each opening point with the claimed values there.
+    pub points: &'a [(Wire, Vec<Wire>)],
+}
+
+/// The query point of a matrix of height `2^log_height`: `x = GENERATOR · g^{rev(i)}`, `i` the
+/// query index reduced to that height (the caller passes the bits of
+/// `index >> (log_max − log_height)`, least significant first).
+pub fn query_point(cb: &mut CircuitBuilder, reduced_index_bits: &[Wire]) -> Wire {
+    let g = Val::two_adic_generator(reduced_index_bits.len());
+    let s = subgroup_start(cb, reduced_index_bits, g);
+    let shift = cb.base_constant(Val::GENERATOR);
+    cb.mul(shift, s)
+}
+
+/// Add `m`'s terms to `acc` (the reduced opening of its height) at query point `x`, with
+/// `alpha_powers` (at least `offset + row width` of them); returns the new offset.
+pub fn reduce_matrix(
+    cb: &mut CircuitBuilder,
+    acc: &mut Wire,
+    x: Wire,
+    alpha_powers: &[Wire],
+    offset: usize,
+    m: &MatrixOpening<'_>,
+    label: &str,
+) -> Result<usize, String> {
+    let mut offset = offset;
+    for (z, values) in m.points {
+        if values.len() != m.row.len() {
+            return Err(format!(
+                "{label}: {} values for a row of {}",
+                values.len(),
+                m.row.len()
+            ));
+        }
+        let powers = alpha_powers
+            .get(offset..offset + values.len())
+            .ok_or_else(|| format!("{label}: too few powers of α"))?;
+        let mut diff = cb.zero();
+        for ((&a, &pz), &px) in powers.iter().zip(values).zip(m.row) {
+            let d = cb.sub(pz, px);
+            let t = cb.mul(a, d);
+            diff = cb.add(diff, t);
+        }
+        let den = cb.sub(*z, x);
+        let q = cb.div(
+            diff,
+            den,
+            &format!("{label}: the opening point is not the query point"),
+        );
+        *acc = cb.add(*acc, q);
+        offset += values.len();
+    }
+    Ok(offset)
+}
+
+/// `1, α, α², …` (`n` powers).
+pub fn powers(cb: &mut CircuitBuilder, alpha: Wire, n: usize) -> Vec<Wire> {
+    let mut out = Vec::with_capacity(n);
+    let mut p = cb.one();
+    for _ in 0..n {
+        out.push(p);
+        p = cb.mul(p, alpha);
+    }
+    out
+}
+
+#[cfg(test)]
+mod reduce_tests {
+    use vouch_stark::field::{BasedVectorSpace, Field};
+
+    use super::*;
+
+    /// Against the formula as `open_inputs` evaluates it natively, for two matrices of one
+    /// height (the second's α powers start after the first's), each opened at two points.
+    #[test]
+    fn matches_the_native_reduction() {
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            Val::from_u32((seed >> 33) as u32)
+        };
+        let ext = |next: &mut dyn FnMut() -> Val| Challenge::from_basis_coefficients_fn(|_| next());
+        let log_height = 5;
+        let index = 19usize;
+        let widths = [3usize, 7];
+        let alpha = ext(&mut next);
+        let rows: Vec<Vec<Val>> = widths
+            .iter()
+            .map(|&w| (0..w).map(|_| next()).collect())
+            .collect();
+        let points: Vec<Vec<(Challenge, Vec<Challenge>)>> = widths
+            .iter()
+            .map(|&w| {
+                (0..2)
+                    .map(|_| (ext(&mut next), (0..w).map(|_| ext(&mut next)).collect()))
+                    .collect()
+            })
+            .collect();
+        // Native, as open_inputs: x = GENERATOR · g^{rev(index)}; offsets run across matrices
+        // and points of the height.
+        let rev = index.reverse_bits() >> (usize::BITS as usize - log_height);
+        let x = Val::GENERATOR * Val::two_adic_generator(log_height).exp_u64(rev as u64);
+        let pw: Vec<Challenge> = alpha.powers().take(40).collect();
+        let mut expected = Challenge::ZERO;
+        let mut off = 0;
+        for (row, pts) in rows.iter().zip(&points) {
+            for (z, vals) in pts {
+                let at_z: Challenge = vals.iter().zip(&pw[off..]).map(|(&v, &a)| a * v).sum();
+                let at_x: Challenge = row.iter().zip(&pw[off..]).map(|(&v, &a)| a * v).sum();
+                expected += (at_z - at_x) * (*z - Challenge::from(x)).inverse();
+                off += vals.len();
+            }
+        }
+
+        let mut cb = CircuitBuilder::new();
+        let bits = cb.inputs(log_height);
+        let a = cb.input();
+        let row_w: Vec<Vec<Wire>> = widths.iter().map(|&w| cb.inputs(w)).collect();
+        let pt_w: Vec<Vec<(Wire, Vec<Wire>)>> = widths
+            .iter()
+            .map(|&w| (0..2).map(|_| (cb.input(), cb.inputs(w))).collect())
+            .collect();
+        let xw = query_point(&mut cb, &bits);
+        let pws = powers(&mut cb, a, 20);
+        let mut acc = cb.zero();
+        let mut offset = 0;
+        for (r, p) in row_w.iter().zip(&pt_w) {
+            let m = MatrixOpening { row: r, points: p };
+            offset = reduce_matrix(&mut cb, &mut acc, xw, &pws, offset, &m, "reduce").unwrap();
+        }
+        assert_eq!(offset, 20);
+        let c = cb.build();
+        let mut inputs: Vec<Challenge> = (0..log_height)
+            .map(|k| Challenge::from(Val::from_u32(((index >> k) & 1) as u32)))
+            .collect();
+        inputs.push(alpha);
+        for r in &rows {
+            inputs.extend(r.iter().map(|&v| Challenge::from(v)));
+        }
+        for pts in &points {
+            for (z, vals) in pts {
+                inputs.push(*z);
+                inputs.extend(vals);
+            }
+        }
+        let w = c.eval(&inputs).unwrap();
+        assert_eq!(w[xw.0 as usize], Challenge::from(x));
+        assert_eq!(w[acc.0 as usize], expected);
     }
 }
