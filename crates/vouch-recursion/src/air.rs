@@ -332,9 +332,9 @@ fn read_base<AB: InteractionBuilder>(b: &mut AB, wire: AB::Expr, value: AB::Expr
 fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, bus: &'static str) {
     let fixed: Vec<AB::Var> = b.preprocessed().current_slice().to_vec();
     let main = b.main();
-    let values: Vec<AB::Var> = main.current_slice().to_vec();
+    let values: &[AB::Var] = main.current_slice();
     let real: AB::Expr = fixed[0].into();
-    for (&wire, &v) in fixed[1..].iter().zip(&values) {
+    for (&wire, &v) in fixed[1..].iter().zip(values) {
         read_base(b, wire.into(), v.into(), real.clone());
     }
     LookupBus::new(bus).lookup_key(b, values.iter().map(|&v| v.into()), Count::bounded(real, 1));
@@ -342,7 +342,7 @@ fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, bus: &'s
 
 fn eval_public<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, wires: &[u32]) {
     let main = b.main();
-    let local: Vec<AB::Var> = main.current_slice().to_vec();
+    let local: &[AB::Var] = main.current_slice();
     let next_first: AB::Var = main.next_slice()[0];
     let pv: Vec<AB::PublicVar> = b.public_values().to_vec();
     let first = local[0];

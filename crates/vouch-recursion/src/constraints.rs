@@ -119,105 +119,103 @@ struct Lowering<'a> {
     first: Wire,
     last: Wire,
     transition: Wire,
-    base_memo: HashMap<*const SymbolicExpression<Val>, Wire>,
-    ext_memo: HashMap<*const SymbolicExpressionExt<Val, Challenge>, Wire>,
+    base_memo: Memo<BaseLeaf<Val>>,
+    ext_memo: Memo<ExtLeaf<Val, Challenge>>,
 }
 
+/// A memo from expression node (by address: the DAG shares `Arc` children) to its wire.
+type Memo<A> = HashMap<*const SymbolicExpr<A>, Wire>;
+
 impl Lowering<'_> {
-    fn base(&mut self, e: &SymbolicExpression<Val>) -> Result<Wire, String> {
-        let key: *const SymbolicExpression<Val> = e;
-        if let Some(&w) = self.base_memo.get(&key) {
+    /// Lower one node: its leaf through `leaf`, its children recursively, each distinct node
+    /// once (`memo` selects the memo of `A`'s expressions).
+    fn node<A>(
+        &mut self,
+        e: &SymbolicExpr<A>,
+        memo: fn(&mut Self) -> &mut Memo<A>,
+        leaf: fn(&mut Self, &A) -> Result<Wire, String>,
+    ) -> Result<Wire, String> {
+        let key: *const SymbolicExpr<A> = e;
+        if let Some(&w) = memo(self).get(&key) {
             return Ok(w);
         }
         let w = match e {
-            SymbolicExpr::Leaf(leaf) => match leaf {
-                BaseLeaf::Variable(v) => {
-                    let pick = |cols: &[Wire], next: &[Wire], offset: usize| match offset {
-                        0 => cols.get(v.index).copied(),
-                        1 => next.get(v.index).copied(),
-                        _ => None,
-                    };
-                    match v.entry {
-                        BaseEntry::Main { offset } => {
-                            pick(&self.w.trace_local, &self.w.trace_next, offset)
-                        }
-                        BaseEntry::Preprocessed { offset } => pick(
-                            &self.w.preprocessed_local,
-                            &self.w.preprocessed_next,
-                            offset,
-                        ),
-                        BaseEntry::Public => self.public_values.get(v.index).copied(),
-                        BaseEntry::Periodic => None,
-                    }
-                    .ok_or_else(|| format!("unsupported variable {v:?}"))?
-                }
-                BaseLeaf::IsFirstRow => self.first,
-                BaseLeaf::IsLastRow => self.last,
-                BaseLeaf::IsTransition => self.transition,
-                BaseLeaf::Constant(c) => self.cb.base_constant(*c),
-            },
+            SymbolicExpr::Leaf(l) => leaf(self, l)?,
             SymbolicExpr::Add { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.node(x, memo, leaf)?, self.node(y, memo, leaf)?);
                 self.cb.add(x, y)
             }
             SymbolicExpr::Sub { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.node(x, memo, leaf)?, self.node(y, memo, leaf)?);
                 self.cb.sub(x, y)
             }
             SymbolicExpr::Neg { x, .. } => {
-                let x = self.base(x)?;
+                let x = self.node(x, memo, leaf)?;
                 self.cb.neg(x)
             }
             SymbolicExpr::Mul { x, y, .. } => {
-                let (x, y) = (self.base(x)?, self.base(y)?);
+                let (x, y) = (self.node(x, memo, leaf)?, self.node(y, memo, leaf)?);
                 self.cb.mul(x, y)
             }
         };
-        self.base_memo.insert(key, w);
+        memo(self).insert(key, w);
         Ok(w)
     }
 
+    fn base(&mut self, e: &SymbolicExpression<Val>) -> Result<Wire, String> {
+        self.node(e, |s| &mut s.base_memo, Self::base_leaf)
+    }
+
     fn ext(&mut self, e: &SymbolicExpressionExt<Val, Challenge>) -> Result<Wire, String> {
-        let key: *const SymbolicExpressionExt<Val, Challenge> = e;
-        if let Some(&w) = self.ext_memo.get(&key) {
-            return Ok(w);
-        }
-        let w = match e {
-            SymbolicExpr::Leaf(leaf) => match leaf {
-                ExtLeaf::Base(b) => self.base(b)?,
-                ExtLeaf::ExtConstant(c) => self.cb.constant(*c),
-                ExtLeaf::ExtVariable(v) => match v.entry {
-                    ExtEntry::Permutation { offset: 0 } => {
-                        self.w.permutation_local.get(v.index).copied()
+        self.node(e, |s| &mut s.ext_memo, Self::ext_leaf)
+    }
+
+    fn base_leaf(&mut self, leaf: &BaseLeaf<Val>) -> Result<Wire, String> {
+        Ok(match leaf {
+            BaseLeaf::Variable(v) => {
+                let pick = |cols: &[Wire], next: &[Wire], offset: usize| match offset {
+                    0 => cols.get(v.index).copied(),
+                    1 => next.get(v.index).copied(),
+                    _ => None,
+                };
+                match v.entry {
+                    BaseEntry::Main { offset } => {
+                        pick(&self.w.trace_local, &self.w.trace_next, offset)
                     }
-                    ExtEntry::Permutation { offset: 1 } => {
-                        self.w.permutation_next.get(v.index).copied()
-                    }
-                    ExtEntry::Permutation { .. } => None,
-                    ExtEntry::Challenge => self.w.challenges.get(v.index).copied(),
-                    ExtEntry::PermutationValue => self.w.permutation_values.get(v.index).copied(),
+                    BaseEntry::Preprocessed { offset } => pick(
+                        &self.w.preprocessed_local,
+                        &self.w.preprocessed_next,
+                        offset,
+                    ),
+                    BaseEntry::Public => self.public_values.get(v.index).copied(),
+                    BaseEntry::Periodic => None,
                 }
-                .ok_or_else(|| format!("unsupported extension variable {v:?}"))?,
-            },
-            SymbolicExpr::Add { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.cb.add(x, y)
+                .ok_or_else(|| format!("unsupported variable {v:?}"))?
             }
-            SymbolicExpr::Sub { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.cb.sub(x, y)
+            BaseLeaf::IsFirstRow => self.first,
+            BaseLeaf::IsLastRow => self.last,
+            BaseLeaf::IsTransition => self.transition,
+            BaseLeaf::Constant(c) => self.cb.base_constant(*c),
+        })
+    }
+
+    fn ext_leaf(&mut self, leaf: &ExtLeaf<Val, Challenge>) -> Result<Wire, String> {
+        Ok(match leaf {
+            ExtLeaf::Base(b) => self.base(b)?,
+            ExtLeaf::ExtConstant(c) => self.cb.constant(*c),
+            ExtLeaf::ExtVariable(v) => match v.entry {
+                ExtEntry::Permutation { offset: 0 } => {
+                    self.w.permutation_local.get(v.index).copied()
+                }
+                ExtEntry::Permutation { offset: 1 } => {
+                    self.w.permutation_next.get(v.index).copied()
+                }
+                ExtEntry::Permutation { .. } => None,
+                ExtEntry::Challenge => self.w.challenges.get(v.index).copied(),
+                ExtEntry::PermutationValue => self.w.permutation_values.get(v.index).copied(),
             }
-            SymbolicExpr::Neg { x, .. } => {
-                let x = self.ext(x)?;
-                self.cb.neg(x)
-            }
-            SymbolicExpr::Mul { x, y, .. } => {
-                let (x, y) = (self.ext(x)?, self.ext(y)?);
-                self.cb.mul(x, y)
-            }
-        };
-        self.ext_memo.insert(key, w);
-        Ok(w)
+            .ok_or_else(|| format!("unsupported extension variable {v:?}"))?,
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use p3_air::{Air, DebugConstraintBuilder};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
-use p3_lookup::{InteractionSymbolicBuilder, Kind, Lookups};
+use p3_lookup::{InteractionSymbolicBuilder, Kind, Lookup, Lookups};
 use p3_matrix::dense::{RowMajorMatrix, RowMajorMatrixView};
 use p3_matrix::stack::VerticalPair;
 use p3_matrix::Matrix;
@@ -69,35 +69,19 @@ where
         + Air<InteractionSymbolicBuilder<Val, Challenge>>,
 {
     let mut totals: HashMap<(String, Vec<u32>), HashMap<usize, Val>> = HashMap::new();
-    for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
-        let lookups = Lookups::<Val>::from_air::<Challenge, A>(air);
-        let globals: Vec<_> = lookups
-            .iter()
-            .filter_map(|l| match &l.kind {
-                Kind::Global(name) => Some((name.clone(), l)),
-                Kind::Local => None,
-            })
-            .collect();
-        for_each_row(air, trace, &public_values[i], |builder| {
-            for (bus, lookup) in &globals {
-                for (tuple, mult) in lookup.elements.iter().zip(&lookup.multiplicities) {
-                    let m = mult.resolve(builder);
-                    if m == Val::ZERO {
-                        continue;
-                    }
-                    let key: Vec<u32> = tuple
-                        .iter()
-                        .map(|e| e.resolve(builder).as_canonical_u32())
-                        .collect();
-                    *totals
-                        .entry((bus.clone(), key))
-                        .or_default()
-                        .entry(i)
-                        .or_insert(Val::ZERO) += m;
-                }
-            }
-        });
-    }
+    for_each_global_tuple(
+        airs,
+        traces,
+        public_values,
+        |_| true,
+        |i, bus, key, m| {
+            *totals
+                .entry((bus.to_string(), key))
+                .or_default()
+                .entry(i)
+                .or_insert(Val::ZERO) += m;
+        },
+    );
     let signed = |x: Val| {
         let v = x.as_canonical_u32();
         if v > Val::ORDER_U32 / 2 {
@@ -174,6 +158,49 @@ fn for_each_row<A>(
     }
 }
 
+/// Call `f(table, bus, tuple, multiplicity)` for every nonzero multiplicity of every global
+/// interaction `keep` selects, row by row, the tuple as canonical `u32`s.
+fn for_each_global_tuple<A>(
+    airs: &[A],
+    traces: &[RowMajorMatrix<Val>],
+    public_values: &[Vec<Val>],
+    keep: impl Fn(&Lookup<Val>) -> bool,
+    mut f: impl FnMut(usize, &str, Vec<u32>, Val),
+) where
+    A: for<'a> Air<DebugConstraintBuilder<'a, Val>>
+        + Air<InteractionSymbolicBuilder<Val, Challenge>>,
+{
+    for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
+        let lookups = Lookups::<Val>::from_air::<Challenge, A>(air);
+        let globals: Vec<_> = lookups
+            .iter()
+            .filter(|l| keep(l))
+            .filter_map(|l| match &l.kind {
+                Kind::Global(name) => Some((name.as_str(), l)),
+                Kind::Local => None,
+            })
+            .collect();
+        if globals.is_empty() {
+            continue;
+        }
+        for_each_row(air, trace, &public_values[i], |builder| {
+            for (bus, lookup) in &globals {
+                for (tuple, mult) in lookup.elements.iter().zip(&lookup.multiplicities) {
+                    let m = mult.resolve(builder);
+                    if m == Val::ZERO {
+                        continue;
+                    }
+                    let key: Vec<u32> = tuple
+                        .iter()
+                        .map(|e| e.resolve(builder).as_canonical_u32())
+                        .collect();
+                    f(i, bus, key, m);
+                }
+            }
+        });
+    }
+}
+
 /// For every interaction that *queries* one of `buses` (a lookup with a non-zero weight), the
 /// total multiplicity of each tuple over all rows of all tables. Keys are `(bus, tuple)`, the
 /// tuple as canonical `u32`s.
@@ -188,35 +215,12 @@ where
         + Air<InteractionSymbolicBuilder<Val, Challenge>>,
 {
     let mut counts: HashMap<(String, Vec<u32>), u64> = HashMap::new();
-    for (i, (air, trace)) in airs.iter().zip(traces).enumerate() {
-        let lookups = Lookups::<Val>::from_air::<Challenge, A>(air);
-        let relevant: Vec<_> = lookups
-            .iter()
-            .filter(|l| l.count_weight > 0)
-            .filter_map(|l| match &l.kind {
-                Kind::Global(name) if buses.contains(&name.as_str()) => Some((name.clone(), l)),
-                _ => None,
-            })
-            .collect();
-        if relevant.is_empty() {
-            continue;
-        }
-        for_each_row(air, trace, &public_values[i], |builder| {
-            for (bus, lookup) in &relevant {
-                for (tuple, mult) in lookup.elements.iter().zip(&lookup.multiplicities) {
-                    let m = mult.resolve(builder);
-                    if m == Val::ZERO {
-                        continue;
-                    }
-                    let key: Vec<u32> = tuple
-                        .iter()
-                        .map(|e| e.resolve(builder).as_canonical_u32())
-                        .collect();
-                    *counts.entry((bus.clone(), key)).or_default() +=
-                        u64::from(m.as_canonical_u32());
-                }
-            }
-        });
-    }
+    let queries = |l: &Lookup<Val>| {
+        l.count_weight > 0
+            && matches!(&l.kind, Kind::Global(name) if buses.contains(&name.as_str()))
+    };
+    for_each_global_tuple(airs, traces, public_values, queries, |_, bus, key, m| {
+        *counts.entry((bus.to_string(), key)).or_default() += u64::from(m.as_canonical_u32());
+    });
     counts
 }

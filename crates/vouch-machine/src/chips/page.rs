@@ -250,8 +250,9 @@ impl<AB: MachineBuilder> Air<AB> for PageChip {
     }
 }
 
-#[cfg(feature = "trace")]
 pub use trace::generate_trace;
+#[cfg(feature = "trace")]
+pub(crate) use trace::sponge_input;
 
 #[cfg(feature = "trace")]
 mod trace {
@@ -361,12 +362,10 @@ mod trace {
         [salt[2 * i], Val::ZERO, salt[2 * i + 1], Val::ZERO]
     }
 
-    /// One sponge step over the row's words; `capacity` goes from this row's to the next's.
-    fn absorb(
-        perm: &Perm,
-        cols: &mut SpongeCols<Val>,
+    /// A sponge step's input: the row's words as 16-bit halves, then the capacity.
+    pub(crate) fn sponge_input(
         words: &[[Val; 4]; WORDS_PER_ROW],
-        capacity: &mut [Val; 8],
+        capacity: &[Val; 8],
     ) -> [Val; 16] {
         let c256 = Val::from_u32(256);
         let mut input = [Val::ZERO; 16];
@@ -375,6 +374,17 @@ mod trace {
             input[2 * i + 1] = w[2] + c256 * w[3];
         }
         input[8..].copy_from_slice(capacity);
+        input
+    }
+
+    /// One sponge step over the row's words; `capacity` goes from this row's to the next's.
+    fn absorb(
+        perm: &Perm,
+        cols: &mut SpongeCols<Val>,
+        words: &[[Val; 4]; WORDS_PER_ROW],
+        capacity: &mut [Val; 8],
+    ) -> [Val; 16] {
+        let input = sponge_input(words, capacity);
         cols.capacity = *capacity;
         cols.state = perm.permute(input);
         capacity.copy_from_slice(&cols.state[8..]);

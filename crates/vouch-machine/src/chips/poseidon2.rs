@@ -177,7 +177,7 @@ where
     /// The rounds' constraints and the bus entry.
     pub fn eval<AB: MachineBuilder>(&self, b: &mut AB) {
         let main = b.main();
-        let row: Vec<AB::Var> = main.current_slice().to_vec();
+        let row: &[AB::Var] = main.current_slice();
         let c = |x: Val| AB::Expr::from(x);
         let mut at = W;
         let mut state: [AB::Expr; W] = core::array::from_fn(|i| row[i].into());

@@ -9,7 +9,7 @@ use vouch_stark::poseidon2::{permutation, Permutation};
 use vouch_stark::Val;
 
 use crate::chips::merkle::MerkleCols;
-use crate::chips::page::{PageCols, WORDS_PER_ROW};
+use crate::chips::page::{sponge_input, PageCols, WORDS_PER_ROW};
 use crate::chips::poseidon2;
 use crate::columns::Word;
 use crate::machine::ChipKind;
@@ -116,18 +116,6 @@ pub fn repage(traces: &mut [RowMajorMatrix<Val>], statement: &mut SegmentStateme
     if let Ok(p2) = poseidon2::generate_trace(&inputs, &mut LookupCounts::new(0, 0)) {
         traces[ChipKind::Poseidon2.index()] = crate::chips::blind::widen(p2);
     }
-}
-
-/// A sponge step's input: the row's words as 16-bit halves, then the capacity.
-fn sponge_input(words: &[Word<Val>; WORDS_PER_ROW], capacity: &[Val; 8]) -> [Val; 16] {
-    let c256 = Val::from_u32(256);
-    let mut input = [Val::ZERO; 16];
-    for (i, w) in words.iter().enumerate() {
-        input[2 * i] = w[0] + c256 * w[1];
-        input[2 * i + 1] = w[2] + c256 * w[3];
-    }
-    input[8..].copy_from_slice(capacity);
-    input
 }
 
 fn concat(l: &[Val; 8], r: &[Val; 8]) -> [Val; 16] {
