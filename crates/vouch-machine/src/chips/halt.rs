@@ -21,7 +21,7 @@ use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 
 use crate::bus::{byte_pair, lookup_program, range16, receive_state, ProgramRow};
-use crate::chips::load::GUARD_HI;
+use crate::chips::load::assert_outside_guard;
 use crate::columns::Word;
 use crate::gadgets::memory::{eval_read, timestamp, ReadCols, SLOT_MEM, SLOT_RS1, SLOT_RS2};
 use crate::gadgets::word::word_value;
@@ -150,14 +150,8 @@ impl<AB: MachineBuilder> Air<AB> for HaltChip {
         range16(b, end_hi.clone() * c(8), real.clone());
 
         // Outside the stack guard: the first and the last word's high limbs differ from it.
-        b.assert_eq(
-            (ptr_hi - c(GUARD_HI)) * local.ptr_guard_inv.into(),
-            real.clone(),
-        );
-        b.assert_eq(
-            (end_hi - c(GUARD_HI)) * local.end_guard_inv.into(),
-            real.clone(),
-        );
+        assert_outside_guard(b, ptr_hi, local.ptr_guard_inv.into(), real.clone());
+        assert_outside_guard(b, end_hi, local.end_guard_inv.into(), real.clone());
 
         for (k, (word, read)) in local
             .digest
@@ -197,12 +191,12 @@ mod trace {
     use core::borrow::BorrowMut;
 
     use vouch_executor::SegmentRecord;
-    use vouch_stark::field::{Field, PrimeCharacteristicRing};
+    use vouch_stark::field::PrimeCharacteristicRing;
     use vouch_stark::matrix::RowMajorMatrix;
     use vouch_stark::Val;
 
     use super::HaltCols;
-    use crate::chips::load::GUARD_HI;
+    use crate::chips::load::guard_inverse;
     use crate::gadgets::memory::{SLOT_MEM, SLOT_RS1, SLOT_RS2};
     use crate::gadgets::word::word_to_field;
     use crate::machine::MIN_HEIGHT;
@@ -234,8 +228,8 @@ mod trace {
         row.end_hi = f(end_hi);
         row.end_lo = f(end_lo);
         // The executor refuses a digest in the stack guard, so both differences are nonzero.
-        row.ptr_guard_inv = (f(ptr_hi) - f(GUARD_HI)).inverse();
-        row.end_guard_inv = (f(end_hi) - f(GUARD_HI)).inverse();
+        row.ptr_guard_inv = guard_inverse(ptr_hi);
+        row.end_guard_inv = guard_inverse(end_hi);
         for k in 0..8 {
             row.digest[k] = word_to_field(halt.digest[k]);
             row.digest_reads[k].populate(halt.prev_ts[k], ts(SLOT_MEM), counts);

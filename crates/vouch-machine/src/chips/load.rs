@@ -62,7 +62,7 @@ use core::borrow::Borrow;
 
 use vouch_isa::Opcode;
 use vouch_stark::air::{Air, BaseAir, WindowAccess};
-use vouch_stark::field::PrimeCharacteristicRing;
+use vouch_stark::field::{Field, PrimeCharacteristicRing};
 use vouch_stark::Val;
 
 use crate::bus::{byte_pair, lookup_program, range16, receive_state, send_state, ProgramRow};
@@ -97,6 +97,25 @@ pub struct AddressCols<T> {
 
 /// The stack guard `[HEAP_END, STACK_BOTTOM)` is exactly the 64 KiB block with this high limb.
 pub const GUARD_HI: u32 = vouch_abi::memory::HEAP_END >> 16;
+
+/// `(hi - GUARD_HI) * inv = real`: when `real` is 1, the 64 KiB block with high limb `hi` is not
+/// the stack guard (no `inv` exists for `hi = GUARD_HI`). Loads, stores and HALT's digest use it.
+pub fn assert_outside_guard<AB: MachineBuilder>(
+    b: &mut AB,
+    hi: AB::Expr,
+    inv: AB::Expr,
+    real: AB::Expr,
+) {
+    b.assert_eq((hi - AB::Expr::from_u32(GUARD_HI)) * inv, real);
+}
+
+/// The witness of [`assert_outside_guard`] for the block `hi` (zero for the guard itself,
+/// which no honest trace holds).
+pub fn guard_inverse(hi: u32) -> Val {
+    (Val::from_u32(hi) - Val::from_u32(GUARD_HI))
+        .try_inverse()
+        .unwrap_or(Val::ZERO)
+}
 const _: () = assert!(
     vouch_abi::memory::HEAP_END.is_multiple_of(1 << 16)
         && vouch_abi::memory::STACK_BOTTOM - vouch_abi::memory::HEAP_END == 1 << 16
@@ -151,7 +170,7 @@ pub fn eval_address<AB: MachineBuilder>(
     range16(b, (e(cols.addr_hi) - c(1)) * c(8), real.clone());
     range16(b, e(cols.addr_hi) * c(8), real.clone());
     // Not in the stack guard: addr_hi != GUARD_HI on real rows (padding rows: 0 = 0).
-    b.assert_eq((e(cols.addr_hi) - c(GUARD_HI)) * e(cols.guard_inv), real);
+    assert_outside_guard(b, e(cols.addr_hi), e(cols.guard_inv), real);
 
     e(cols.addr_hi) * c(1 << 16) + e(cols.word_lo) * c(4)
 }
@@ -349,7 +368,7 @@ mod trace {
     use core::borrow::BorrowMut;
 
     use vouch_isa::Opcode;
-    use vouch_stark::field::{Field, PrimeCharacteristicRing};
+    use vouch_stark::field::PrimeCharacteristicRing;
     use vouch_stark::matrix::RowMajorMatrix;
     use vouch_stark::Val;
 
@@ -384,7 +403,7 @@ mod trace {
                 super::GUARD_HI,
                 "access to the stack guard in the record"
             );
-            self.guard_inv = (f(addr_hi) - f(super::GUARD_HI)).inverse();
+            self.guard_inv = super::guard_inverse(addr_hi);
             counts.range16(word_lo);
             counts.range16(word_lo * 4);
             counts.range16((addr_hi - 1) * 8);
