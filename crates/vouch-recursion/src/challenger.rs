@@ -15,7 +15,7 @@
 
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::poseidon2::WIDTH;
-use vouch_stark::{Challenge, Val};
+use vouch_stark::Val;
 
 use crate::circuit::{CircuitBuilder, Wire, BITS};
 
@@ -91,16 +91,8 @@ impl CircuitChallenger {
 
     /// Squeeze an extension element: four base samples, coefficient 0 first.
     pub fn sample_ext(&mut self, cb: &mut CircuitBuilder) -> Wire {
-        let mut acc = cb.zero();
-        for k in 0..4 {
-            let s = self.sample(cb);
-            let e = <Challenge as vouch_stark::field::BasedVectorSpace<Val>>::ith_basis_element(k)
-                .expect("a degree-4 extension");
-            let e = cb.constant(e);
-            let t = cb.mul(s, e);
-            acc = cb.add(acc, t);
-        }
-        acc
+        let c: [Wire; 4] = core::array::from_fn(|_| self.sample(cb));
+        cb.from_coefficients(&c)
     }
 
     /// Squeeze `bits` random bits (the low bits of one sample), least significant first.
@@ -127,7 +119,7 @@ impl CircuitChallenger {
 mod tests {
     use vouch_stark::field::BasedVectorSpace;
     use vouch_stark::poseidon2::permutation;
-    use vouch_stark::Challenger;
+    use vouch_stark::{Challenge, Challenger};
 
     use super::*;
     use crate::circuit::CircuitError;

@@ -270,6 +270,23 @@ impl Circuit {
         Ok(())
     }
 
+    /// The label of every assertion that `w` (from [`Circuit::eval_unchecked`]) breaks, in
+    /// operation order, each once: which checks a wrong input trips, not only the first.
+    pub fn failed_assertions(&self, w: &[Challenge]) -> Vec<String> {
+        let mut seen = vec![false; self.labels.len()];
+        let mut out = Vec::new();
+        for op in &self.ops {
+            if let Op::AssertZero { a, label } = *op {
+                let l = label as usize;
+                if w.get(a.index()).is_some_and(|x| *x != Challenge::ZERO) && !seen[l] {
+                    seen[l] = true;
+                    out.push(self.labels[l].clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The public values of an evaluation (`wires` from [`Circuit::eval`]): each public
     /// wire's first basis coefficient (its value, for the base-field elements `eval` admits;
     /// the proof's public table checks that the other coefficients are zero).
@@ -472,16 +489,23 @@ impl CircuitBuilder {
     pub fn coefficients(&mut self, a: Wire, label: &str) -> [Wire; 4] {
         let out: [Wire; 4] = core::array::from_fn(|_| self.fresh());
         self.ops.push(Op::HintCoeffs { a, out });
+        let sum = self.from_coefficients(&out);
+        self.assert_eq(sum, a, label);
+        out
+    }
+
+    /// The extension element with basis coefficients `c`: `Σ e_k c_k`.
+    pub fn from_coefficients(&mut self, c: &[Wire]) -> Wire {
+        assert_eq!(c.len(), 4, "a degree-4 extension has four coefficients");
         let mut sum = self.zero();
-        for (k, &c) in out.iter().enumerate() {
+        for (k, &x) in c.iter().enumerate() {
             let e = <Challenge as BasedVectorSpace<Val>>::ith_basis_element(k)
                 .expect("a degree-4 extension");
             let e = self.constant(e);
-            let t = self.mul(c, e);
+            let t = self.mul(x, e);
             sum = self.add(sum, t);
         }
-        self.assert_eq(sum, a, label);
-        out
+        sum
     }
 
     /// The canonical bits of a base-field `a`, least significant first: each asserted boolean,

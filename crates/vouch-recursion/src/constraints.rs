@@ -37,6 +37,11 @@ pub struct TableShape {
     pub main_width: usize,
     pub preprocessed_width: usize,
     pub permutation_width: usize,
+    /// Whether the proof opens the main (preprocessed) trace at the next row: `verify_batch`
+    /// opens it only for an AIR whose `main_next_row_columns` (`preprocessed_next_row_columns`)
+    /// is not empty; otherwise its next row is zero.
+    pub main_next: bool,
+    pub preprocessed_next: bool,
     pub num_challenges: usize,
     pub num_permutation_values: usize,
     pub num_public_values: usize,
@@ -51,6 +56,8 @@ impl TableShape {
             main_width: air.width(),
             preprocessed_width: instance.preprocessed_local.len(),
             permutation_width: instance.permutation_local.len(),
+            main_next: !air.main_next_row_columns().is_empty(),
+            preprocessed_next: !air.preprocessed_next_row_columns().is_empty(),
             num_challenges: instance.challenges.len(),
             num_permutation_values: instance.permutation_values.len(),
             num_public_values: air.num_public_values(),
@@ -65,8 +72,12 @@ pub struct TableWires {
     pub trace_next: Vec<Wire>,
     pub preprocessed_local: Vec<Wire>,
     pub preprocessed_next: Vec<Wire>,
+    /// Recomposed from the flat openings (one extension column from `D` base columns).
     pub permutation_local: Vec<Wire>,
     pub permutation_next: Vec<Wire>,
+    /// The permutation trace's openings as committed: `D` per extension column.
+    pub permutation_local_flat: Vec<Wire>,
+    pub permutation_next_flat: Vec<Wire>,
     /// `D` wires per chunk: its basis coefficients.
     pub quotient_chunks: Vec<[Wire; D]>,
     /// The LogUp challenges (from the transcript; not inputs).
@@ -77,13 +88,30 @@ pub struct TableWires {
 impl TableWires {
     /// Allocate the inputs of a table of `shape`.
     pub fn alloc(cb: &mut CircuitBuilder, shape: &TableShape) -> Self {
+        let next = |cb: &mut CircuitBuilder, opened: bool, width: usize| {
+            if opened {
+                cb.inputs(width)
+            } else {
+                vec![cb.zero(); width]
+            }
+        };
+        let trace_local = cb.inputs(shape.main_width);
+        let trace_next = next(cb, shape.main_next, shape.main_width);
+        let preprocessed_local = cb.inputs(shape.preprocessed_width);
+        let preprocessed_next = next(cb, shape.preprocessed_next, shape.preprocessed_width);
+        let permutation_local_flat = cb.inputs(shape.permutation_width * D);
+        let permutation_next_flat = cb.inputs(shape.permutation_width * D);
+        let permutation_local = recompose(cb, &permutation_local_flat);
+        let permutation_next = recompose(cb, &permutation_next_flat);
         Self {
-            trace_local: cb.inputs(shape.main_width),
-            trace_next: cb.inputs(shape.main_width),
-            preprocessed_local: cb.inputs(shape.preprocessed_width),
-            preprocessed_next: cb.inputs(shape.preprocessed_width),
-            permutation_local: cb.inputs(shape.permutation_width),
-            permutation_next: cb.inputs(shape.permutation_width),
+            trace_local,
+            trace_next,
+            preprocessed_local,
+            preprocessed_next,
+            permutation_local,
+            permutation_next,
+            permutation_local_flat,
+            permutation_next_flat,
             quotient_chunks: (0..shape.quotient_domains.len())
                 .map(|_| core::array::from_fn(|_| cb.input()))
                 .collect(),
@@ -94,21 +122,32 @@ impl TableWires {
     }
 
     /// The input values for these wires, from a table's openings (in allocation order).
-    pub fn values(instance: &OodInstance<Val, Challenge>) -> Vec<Challenge> {
+    pub fn values(shape: &TableShape, instance: &OodInstance<Val, Challenge>) -> Vec<Challenge> {
         let i = instance;
         let mut v = Vec::new();
         v.extend(&i.trace_local);
-        v.extend(&i.trace_next);
+        if shape.main_next {
+            v.extend(&i.trace_next);
+        }
         v.extend(&i.preprocessed_local);
-        v.extend(&i.preprocessed_next);
-        v.extend(&i.permutation_local);
-        v.extend(&i.permutation_next);
+        if shape.preprocessed_next {
+            v.extend(&i.preprocessed_next);
+        }
+        v.extend(&i.permutation_local_flat);
+        v.extend(&i.permutation_next_flat);
         for chunk in &i.quotient_chunks {
             v.extend(chunk);
         }
         v.extend(&i.permutation_values);
         v
     }
+}
+
+/// Extension columns from their committed base columns: `Σ_k e_k · flat[D·i + k]`.
+fn recompose(cb: &mut CircuitBuilder, flat: &[Wire]) -> Vec<Wire> {
+    flat.chunks_exact(D)
+        .map(|chunk| cb.from_coefficients(chunk))
+        .collect()
 }
 
 /// Lowers symbolic expressions to wires, one wire per distinct sub-expression.

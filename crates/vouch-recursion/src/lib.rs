@@ -11,11 +11,13 @@
 //! - [`constraints`]: the out-of-domain check of a table — every constraint of its AIR at `ζ`
 //!   (LogUp included), folded with `α`, against the quotient recombined from its chunks —
 //!   generated from the AIR's symbolic constraints, never from a hand-written list.
-//! - [`segment`]: a segment proof's transcript and every table's check as one circuit, the
-//!   segment's statement as its public inputs.
+//! - [`fri`], [`merkle`], [`opening`]: the opening argument — FRI's transcript, every query's
+//!   Merkle openings, reduced openings, fold chain and final polynomial.
+//! - [`segment`]: a segment proof's whole verification as one circuit (for a plain proof:
+//!   transcript, every table's check at `ζ`, and the opening argument on the same claimed
+//!   values), the segment's statement as its public inputs.
 //!
-//! Still to come: FRI (Merkle paths, folding, queries) in the circuit, which ties the openings
-//! to the commitments; a fixed shape; lift, join and final layers; succinct receipts.
+//! Still to come: a fixed shape; lift, join and final layers; succinct receipts.
 
 pub mod air;
 pub mod challenger;
@@ -23,6 +25,7 @@ pub mod circuit;
 pub mod constraints;
 pub mod fri;
 pub mod merkle;
+pub mod opening;
 pub mod prove;
 pub mod segment;
 pub mod transcript;

@@ -1,20 +1,34 @@
-//! A segment proof's transcript and out-of-domain checks as one circuit.
+//! A segment proof's verification as one circuit.
 //!
 //! Inputs, in order: the segment statement (the circuit's *public* inputs, shared by every
 //! table, as the machine's tables all read the same statement), each table's openings and
-//! terminal, then what the transcript absorbs (commitments, grind witnesses). The circuit
-//! replays the transcript on them ([`crate::transcript`]) to draw the LogUp challenges, `α`
-//! and `ζ`, and accepts exactly when every table's constraints agree with its quotient at
-//! `ζ`. That is `verify_batch` minus the opening proof: the openings are not yet tied to the
-//! commitments (FRI is the next step: see docs/recursion.md), so this circuit alone does not
-//! verify a segment.
+//! terminal, what the transcript absorbs (commitments, grind witnesses), then, for a plain
+//! proof, the opening proof. The circuit replays the transcript on them
+//! ([`crate::transcript`]) to draw the LogUp challenges, `α` and `ζ`, checks that every
+//! table's constraints agree with its quotient at `ζ`, and, for a plain proof, checks the
+//! opening argument ([`crate::opening`]) on the *same* claimed-value wires: that is all of
+//! `verify_batch`. For a zero-knowledge proof (`SegmentOod::opening` is `None`) the opening
+//! argument is left out, and the circuit alone does not verify the segment: the recursion's
+//! inner proofs are plain.
+//!
+//! The claims follow `commitments_with_opening_points`' order: the main trace of every table
+//! (at `ζ`, and at `ζ·g` when the AIR reads a next row), every table's quotient chunks (at
+//! `ζ`), the preprocessed traces (tables that have them), the permutation traces (tables with
+//! lookups, at `ζ` and `ζ·g`, as committed: `D` base columns per extension column). The
+//! layout is checked against the native claims when the circuit is built.
 
 use vouch_stark::ood::Ood;
 use vouch_stark::{Challenge, Val};
 use vouch_verifier::SegmentOod;
 
+use vouch_stark::opening::BatchClaim;
+
 use crate::circuit::{Circuit, CircuitBuilder, Wire};
 use crate::constraints::{check_table, TableShape, TableWires};
+use crate::merkle::Digest;
+use crate::opening::{
+    verify_opening, BatchClaimWires, MatrixClaimWires, OpeningShape, OpeningWires,
+};
 use crate::transcript::{batch_transcript, TranscriptWires};
 
 /// A segment's circuit, and how to lay out its inputs.
@@ -22,6 +36,8 @@ use crate::transcript::{batch_transcript, TranscriptWires};
 pub struct SegmentCircuit {
     pub circuit: Circuit,
     pub shapes: Vec<TableShape>,
+    /// The opening argument's shape, when the circuit checks it (plain proofs).
+    pub opening: Option<OpeningShape>,
     pub num_public_values: usize,
     /// The challenges the circuit draws (for tests against the native transcript).
     pub zeta: Wire,
@@ -64,6 +80,7 @@ impl SegmentCircuit {
             cb.assert_eq(a, b, "the transcript absorbs the tables' terminals");
         }
         let challenges = batch_transcript(&mut cb, &ood.transcript, &tw)?;
+        let mut sponge = challenges.challenger.clone();
         for (i, ((air, shape), lookups)) in airs.iter().zip(&shapes).zip(&seg.lookups).enumerate() {
             let name = vouch_machine::ChipKind::ALL
                 .get(i)
@@ -82,9 +99,28 @@ impl SegmentCircuit {
                 &label,
             )?;
         }
+        let opening = match &seg.opening {
+            Some(native) => {
+                let shape = OpeningShape::of(native);
+                let claims = claims(
+                    &mut cb,
+                    &shapes,
+                    &tables,
+                    &tw,
+                    challenges.zeta,
+                    native.params.log_blowup,
+                )?;
+                same_layout(&claims, &native.claims)?;
+                let w = OpeningWires::alloc(&mut cb, &shape, &claims);
+                verify_opening(&mut cb, &mut sponge, &shape, &claims, &w)?;
+                Some(shape)
+            }
+            None => None,
+        };
         Ok(Self {
             circuit: cb.build(),
             shapes,
+            opening,
             num_public_values: seg.public_values.len(),
             zeta: challenges.zeta,
             alpha: challenges.alpha,
@@ -92,10 +128,11 @@ impl SegmentCircuit {
     }
 
     /// The circuit's inputs for `seg` (which must have this circuit's shape).
-    pub fn inputs(public_values: &[Val], ood: &Ood<Val, Challenge>) -> Vec<Challenge> {
-        let mut v: Vec<Challenge> = public_values.iter().map(|&x| x.into()).collect();
-        for inst in &ood.instances {
-            v.extend(TableWires::values(inst));
+    pub fn inputs(&self, seg: &SegmentOod) -> Vec<Challenge> {
+        let ood: &Ood<Val, Challenge> = &seg.ood;
+        let mut v: Vec<Challenge> = seg.public_values.iter().map(|&x| x.into()).collect();
+        for (shape, inst) in self.shapes.iter().zip(&ood.instances) {
+            v.extend(TableWires::values(shape, inst));
         }
         let terminals: Vec<Challenge> = ood
             .instances
@@ -103,6 +140,150 @@ impl SegmentCircuit {
             .flat_map(|i| i.permutation_values.iter().copied())
             .collect();
         v.extend(TranscriptWires::values(&ood.transcript, &terminals));
+        if let (Some(_), Some(opening)) = (&self.opening, &seg.opening) {
+            v.extend(OpeningWires::values(opening));
+        }
         v
     }
+}
+
+fn digest(ws: &[Wire]) -> Result<Digest, String> {
+    ws.try_into()
+        .map_err(|_| "a commitment is not one digest".to_string())
+}
+
+/// The opening argument's claims on the tables' wires, in `commitments_with_opening_points`'
+/// order (plain proofs: no randomization commitment).
+fn claims(
+    cb: &mut CircuitBuilder,
+    shapes: &[TableShape],
+    tables: &[TableWires],
+    tw: &TranscriptWires,
+    zeta: Wire,
+    log_blowup: usize,
+) -> Result<Vec<BatchClaimWires>, String> {
+    if tw.random.is_some() {
+        return Err("a zero-knowledge proof's opening argument is not checked".into());
+    }
+    let next: Vec<Wire> = shapes
+        .iter()
+        .map(|s| {
+            let g = cb.base_constant(s.trace_domain.generator());
+            cb.mul(zeta, g)
+        })
+        .collect();
+    let trace_height = |s: &TableShape| s.trace_domain.log_size + log_blowup;
+    let mut out = Vec::new();
+    out.push(BatchClaimWires {
+        commitment: digest(&tw.main)?,
+        matrices: shapes
+            .iter()
+            .zip(tables)
+            .zip(&next)
+            .map(|((s, t), &zn)| {
+                trace_matrix(
+                    trace_height(s),
+                    zeta,
+                    &t.trace_local,
+                    (s.main_next, zn),
+                    &t.trace_next,
+                )
+            })
+            .collect(),
+    });
+    out.push(BatchClaimWires {
+        commitment: digest(&tw.quotient)?,
+        matrices: shapes
+            .iter()
+            .zip(tables)
+            .flat_map(|(s, t)| {
+                s.quotient_domains
+                    .iter()
+                    .zip(&t.quotient_chunks)
+                    .map(move |(d, chunk)| MatrixClaimWires {
+                        log_height: d.log_size + log_blowup,
+                        points: vec![(zeta, chunk.to_vec())],
+                    })
+            })
+            .collect(),
+    });
+    if let Some(c) = &tw.preprocessed {
+        out.push(BatchClaimWires {
+            commitment: digest(c)?,
+            matrices: shapes
+                .iter()
+                .zip(tables)
+                .zip(&next)
+                .filter(|((s, _), _)| s.preprocessed_width > 0)
+                .map(|((s, t), &zn)| {
+                    let next = (s.preprocessed_next, zn);
+                    let h = trace_height(s);
+                    trace_matrix(h, zeta, &t.preprocessed_local, next, &t.preprocessed_next)
+                })
+                .collect(),
+        });
+    }
+    if let Some(c) = &tw.permutation {
+        out.push(BatchClaimWires {
+            commitment: digest(c)?,
+            matrices: shapes
+                .iter()
+                .zip(tables)
+                .zip(&next)
+                .filter(|((s, _), _)| s.permutation_width > 0)
+                .map(|((s, t), &zn)| MatrixClaimWires {
+                    log_height: trace_height(s),
+                    points: vec![
+                        (zeta, t.permutation_local_flat.clone()),
+                        (zn, t.permutation_next_flat.clone()),
+                    ],
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// A trace's claims: its row at `ζ`, and at `ζ·g` when the proof opens the next row.
+fn trace_matrix(
+    log_height: usize,
+    zeta: Wire,
+    local: &[Wire],
+    (opens_next, zeta_next): (bool, Wire),
+    next: &[Wire],
+) -> MatrixClaimWires {
+    let mut points = vec![(zeta, local.to_vec())];
+    if opens_next {
+        points.push((zeta_next, next.to_vec()));
+    }
+    MatrixClaimWires { log_height, points }
+}
+
+/// The circuit's claims have the native claims' layout: commitments, matrices (heights),
+/// points and widths, in order.
+fn same_layout(circuit: &[BatchClaimWires], native: &[BatchClaim]) -> Result<(), String> {
+    let layout_c: Vec<Vec<(usize, Vec<usize>)>> = circuit
+        .iter()
+        .map(|b| {
+            b.matrices
+                .iter()
+                .map(|m| (m.log_height, m.points.iter().map(|p| p.1.len()).collect()))
+                .collect()
+        })
+        .collect();
+    let layout_n: Vec<Vec<(usize, Vec<usize>)>> = native
+        .iter()
+        .map(|b| {
+            b.matrices
+                .iter()
+                .map(|m| (m.log_height, m.points.iter().map(|p| p.1.len()).collect()))
+                .collect()
+        })
+        .collect();
+    if layout_c != layout_n {
+        return Err(format!(
+            "the circuit's opening claims {layout_c:?} are not the proof's {layout_n:?}"
+        ));
+    }
+    Ok(())
 }

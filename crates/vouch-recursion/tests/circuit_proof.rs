@@ -130,7 +130,7 @@ fn segment_ood_circuit_is_proven() {
         sc.circuit.num_wires
     );
     let key = CircuitKey::new(&sc.circuit).unwrap();
-    let honest = SegmentCircuit::inputs(&seg.public_values, &seg.ood);
+    let honest = sc.inputs(&seg);
     let proof = key.prove(&sc.circuit, &honest).unwrap();
     assert!(check_public(&key, &seg.public_values, &proof));
     // The statement is public: the same proof under another exit code is rejected.
@@ -138,9 +138,9 @@ fn segment_ood_circuit_is_proven() {
     other[vouch_machine::public::EXIT_CODE] += Val::ONE;
     assert!(!check_public(&key, &other, &proof));
 
-    let mut bad = seg.ood.clone();
-    bad.instances[4].quotient_chunks[0][0] += Challenge::ONE;
-    let inputs = SegmentCircuit::inputs(&seg.public_values, &bad);
+    let mut bad = receipt.segment_ood(0).unwrap();
+    bad.ood.instances[4].quotient_chunks[0][0] += Challenge::ONE;
+    let inputs = sc.inputs(&bad);
     assert!(sc.circuit.eval(&inputs).is_err());
     let wires = sc.circuit.eval_unchecked(&inputs).unwrap();
     let proof = key.prove_wires(&sc.circuit, &wires).unwrap();

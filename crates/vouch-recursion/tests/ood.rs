@@ -4,52 +4,18 @@
 //! terminal, public value (naming the table whose check fails), commitment or grind witness
 //! (which the circuit's own transcript absorbs). Its transcript draws the native `ζ` and `α`.
 
-use vouch_executor::Program;
-use vouch_prover::{ProveOptions, ProvingKey, Receipt};
 use vouch_recursion::circuit::CircuitError;
 use vouch_recursion::segment::SegmentCircuit;
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::{Challenge, Val};
-use vouch_testkit::reg::*;
-use vouch_testkit::Asm;
 use vouch_verifier::SegmentOod;
 
-/// A program that exercises several chips (ALU, MUL, DIV, loads, stores, a branch loop, a
-/// COMMIT) and halts with exit code 3.
-fn program() -> Vec<u8> {
-    let mut p = Asm::new();
-    let data = p.alloc_zeroed(64);
-    p.li(T0, data).li(T1, 7).li(T2, 0);
-    let top = p.label_here();
-    p.mul(T3, T1, T1)
-        .add(T2, T2, T3)
-        .sw(T2, 0, T0)
-        .lw(T4, 0, T0)
-        .divu(T5, T4, T1)
-        .addi(T1, T1, -1);
-    p.bne(T1, ZERO, top);
-    p.commit(b"sums");
-    p.halt_with_journal(3, b"sums");
-    p.elf()
-}
-
-fn receipt(zk: bool, segment_cycles: u32) -> Receipt {
-    let pk = ProvingKey::new(&Program::from_elf(&program()).unwrap()).unwrap();
-    let opts = ProveOptions {
-        zk,
-        segment_cycles,
-        ..Default::default()
-    };
-    let r = pk.prove(&[], &opts, &|_| {}).unwrap().receipt;
-    r.verify(pk.program_id()).unwrap();
-    r
-}
+mod common;
+use common::receipt;
 
 fn check(seg: &SegmentOod) -> Result<(), CircuitError> {
     let c = SegmentCircuit::build(seg).expect("the machine's tables lower to a circuit");
-    let w = c
-        .circuit
-        .eval(&SegmentCircuit::inputs(&seg.public_values, &seg.ood))?;
+    let w = c.circuit.eval(&c.inputs(seg))?;
     // The circuit's transcript draws the native transcript's challenges.
     assert_eq!(
         (w[c.zeta.0 as usize], w[c.alpha.0 as usize]),
@@ -124,7 +90,7 @@ fn wrong_inputs_are_rejected_in_the_right_table() {
         if !honest.ood.instances[t].permutation_local.is_empty() {
             cases.push((
                 "LogUp accumulator",
-                Box::new(move |s| s.ood.instances[t].permutation_local[0] += one),
+                Box::new(move |s| s.ood.instances[t].permutation_local_flat[0] += one),
             ));
         }
         for (what, tamper) in cases {
@@ -174,7 +140,7 @@ fn wrong_inputs_are_rejected_in_the_right_table() {
         let c = SegmentCircuit::build(&seg).unwrap();
         let e = c
             .circuit
-            .eval(&SegmentCircuit::inputs(&seg.public_values, &seg.ood))
+            .eval(&c.inputs(&seg))
             .expect_err(&format!("a changed {what} is accepted"));
         println!("{what}: {e}");
     }

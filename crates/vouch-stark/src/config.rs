@@ -32,7 +32,10 @@ type Packing = <Val as Field>::Packing;
 pub type ValMmcs = MerkleTreeMmcs<Packing, Packing, Hash, Compress, 2, 8>;
 /// Merkle commitments with 4 salt elements per leaf (hiding).
 pub type HidingValMmcs = MerkleTreeHidingMmcs<Packing, Packing, Hash, Compress, StdRng, 2, 8, 4>;
-type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
+/// Merkle commitments to extension-field matrices (FRI's commit phase), over [`ValMmcs`].
+pub type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
+/// A commitment of [`ValMmcs`] (and of [`ChallengeMmcs`]): a Merkle cap of digests.
+pub type ValCommitment = p3_symmetric::MerkleCap<Val, [Val; 8]>;
 type HidingChallengeMmcs = ExtensionMmcs<Val, Challenge, HidingValMmcs>;
 /// Fiat–Shamir: a duplex sponge over the same Poseidon2.
 pub type Challenger = DuplexChallenger<Val, Perm, 16, 8>;
@@ -115,6 +118,11 @@ fn hash_and_compress() -> (Perm, Hash, Compress) {
 pub fn plain_mmcs(cap_height: usize) -> ValMmcs {
     let (_, hash, compress) = hash_and_compress();
     ValMmcs::new(hash, compress, cap_height)
+}
+
+/// The FRI parameters of the non-hiding configuration.
+pub fn plain_fri_params(p: &Params) -> FriParameters<ChallengeMmcs> {
+    fri_params(p, ChallengeMmcs::new(plain_mmcs(p.cap_height)))
 }
 
 /// The non-hiding configuration.

@@ -17,6 +17,7 @@ mod config;
 pub mod debug;
 pub mod keys;
 pub mod ood;
+pub mod opening;
 pub mod replay;
 mod security;
 

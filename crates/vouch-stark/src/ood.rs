@@ -36,6 +36,152 @@ pub struct Coset<F> {
     pub log_size: usize,
 }
 
+/// The per-table numbers `commitments_with_opening_points` needs (derived from the proof's
+/// degree bits as `verify_batch` derives them).
+pub(crate) struct Domains<D> {
+    pub(crate) trace_domains: Vec<D>,
+    pub(crate) preprocessed_widths: Vec<usize>,
+    pub(crate) log_chunks: Vec<usize>,
+}
+
+type DomainOf<SC> = <<SC as StarkGenericConfig>::Pcs as Pcs<
+    <SC as StarkGenericConfig>::Challenge,
+    <SC as StarkGenericConfig>::Challenger,
+>>::Domain;
+
+type Claims<SC> = Vec<
+    p3_commit::CommitmentWithOpeningPoints<
+        <SC as StarkGenericConfig>::Challenge,
+        Commitment<SC>,
+        DomainOf<SC>,
+    >,
+>;
+
+pub(crate) fn domains<SC, A>(
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+    proof: &BatchProof<SC>,
+) -> Result<Domains<DomainOf<SC>>, String>
+where
+    SC: StarkGenericConfig,
+    ValOf<SC>: PrimeField64,
+    SymbolicExpressionExt<ValOf<SC>, SC::Challenge>: Algebra<SC::Challenge>,
+    A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
+{
+    let pcs = config.pcs();
+    let is_zk = config.is_zk();
+    let gadget = LogUpGadget::new();
+    let (_, preprocessed_widths) = crate::replay::batch_shape(config, airs, common);
+    let mut trace_domains = Vec::with_capacity(airs.len());
+    let mut log_chunks = Vec::with_capacity(airs.len());
+    for (i, air) in airs.iter().enumerate() {
+        let bits = proof
+            .degree_bits
+            .get(i)
+            .and_then(|b| b.checked_sub(is_zk))
+            .filter(|&b| b < 28)
+            .ok_or("a table height out of range")?;
+        let domain = pcs.natural_domain_for_degree(1 << bits);
+        let layout = AirLayout {
+            preprocessed_width: preprocessed_widths[i],
+            main_width: air.width(),
+            num_public_values: air.num_public_values(),
+            num_periodic_columns: air.num_periodic_columns(),
+            ..Default::default()
+        };
+        log_chunks.push(get_log_num_quotient_chunks_for_domain::<
+            _,
+            SC::Challenge,
+            A,
+            _,
+        >(
+            air, layout, domain, &common.lookups[i], is_zk, &gadget
+        ));
+        trace_domains.push(domain);
+    }
+    Ok(Domains {
+        trace_domains,
+        preprocessed_widths,
+        log_chunks,
+    })
+}
+
+/// The opening argument's claims at `zeta` (commitments, matrices, points, values) and
+/// each table's quotient-chunk domains, as `verify_batch` builds them.
+#[allow(clippy::type_complexity)]
+pub(crate) fn claims<SC, A>(
+    d: &Domains<DomainOf<SC>>,
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+    proof: &BatchProof<SC>,
+    zeta: SC::Challenge,
+) -> Result<(Claims<SC>, Vec<Vec<DomainOf<SC>>>, Option<usize>), String>
+where
+    SC: StarkGenericConfig,
+    A: p3_air::BaseAir<ValOf<SC>>,
+{
+    commitments_with_opening_points(
+        config,
+        airs,
+        zeta,
+        &proof.commitments,
+        &proof.opened_values,
+        common,
+        &proof.degree_bits,
+        &d.preprocessed_widths,
+        &d.log_chunks,
+    )
+    .map_err(|e| format!("{e:?}"))
+}
+
+/// Replay `proof`'s transcript up to `ζ`: the LogUp challenges, `α`, `ζ`, and the sponge
+/// after `ζ` (where the opening argument continues).
+#[allow(clippy::type_complexity)]
+pub(crate) fn to_zeta<SC, A>(
+    config: &SC,
+    airs: &[A],
+    common: &CommonData<SC>,
+    proof: &BatchProof<SC>,
+    public_values: &[Vec<ValOf<SC>>],
+) -> Result<
+    (
+        Vec<Vec<SC::Challenge>>,
+        SC::Challenge,
+        SC::Challenge,
+        SC::Challenger,
+    ),
+    String,
+>
+where
+    SC: StarkGenericConfig,
+    ValOf<SC>: PrimeField64,
+    SymbolicExpressionExt<ValOf<SC>, SC::Challenge>: Algebra<SC::Challenge>,
+    A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
+    SC::Challenge: BasedVectorSpace<ValOf<SC>>,
+    SC::Challenger: GrindingChallenger<Witness = ValOf<SC>> + Clone,
+{
+    crate::replay::replay_lookups(config, airs, common, proof, public_values, |t, c| {
+        let terminals: Vec<SC::Challenge> = proof
+            .lookup_terminals
+            .iter()
+            .flatten()
+            .map(|t| t.0)
+            .collect();
+        let alpha = t.permutation_phase(proof.commitments.permutation.clone(), &terminals);
+        t.quotient_phase(
+            proof.commitments.quotient_chunks.clone(),
+            proof.commitments.random.clone(),
+        );
+        let zeta = t
+            .ood_phase(proof.ood_pow_witness)
+            .map_err(|e| format!("{e:?}"))?;
+        let after = t.delegate(|ch| ch.clone());
+        Ok((c, alpha, zeta, after))
+    })
+}
+
 impl<F: TwoAdicField> Coset<F> {
     /// A two-adic coset domain: its first point is the shift.
     fn of<D: PolynomialSpace<Val = F>>(d: &D) -> Self {
@@ -61,6 +207,10 @@ pub struct OodInstance<F, EF> {
     /// The permutation (LogUp) columns, as extension elements.
     pub permutation_local: Vec<EF>,
     pub permutation_next: Vec<EF>,
+    /// The permutation columns as committed (base-field columns, `D` per extension column)
+    /// and opened: what the opening argument claims; `permutation_*` recomposes them.
+    pub permutation_local_flat: Vec<EF>,
+    pub permutation_next_flat: Vec<EF>,
     /// Each quotient chunk's opening, as `DIMENSION` basis coefficients.
     pub quotient_chunks: Vec<Vec<EF>>,
     /// This table's LogUp challenges.
@@ -180,7 +330,7 @@ where
     SymbolicExpressionExt<ValOf<SC>, SC::Challenge>: Algebra<SC::Challenge>,
     A: Air<InteractionSymbolicBuilder<ValOf<SC>, SC::Challenge>>,
     SC::Challenge: BasedVectorSpace<ValOf<SC>>,
-    SC::Challenger: GrindingChallenger<Witness = ValOf<SC>>,
+    SC::Challenger: GrindingChallenger<Witness = ValOf<SC>> + Clone,
     Recorder<ValOf<SC>>: CanObserve<Commitment<SC>>,
 {
     let n = airs.len();
@@ -188,67 +338,9 @@ where
     if proof.degree_bits.len() != n || opened.len() != n || public_values.len() != n {
         return Err("tables, proof and public values disagree in number".into());
     }
-    let pcs = config.pcs();
-    let is_zk = config.is_zk();
-    let gadget = LogUpGadget::new();
-    let (_, preprocessed_widths) = crate::replay::batch_shape(config, airs, common);
-    let mut trace_domains = Vec::with_capacity(n);
-    let mut log_chunks = Vec::with_capacity(n);
-    for (i, air) in airs.iter().enumerate() {
-        let bits = proof.degree_bits[i]
-            .checked_sub(is_zk)
-            .filter(|&b| b < 28)
-            .ok_or("a table height out of range")?;
-        let domain = pcs.natural_domain_for_degree(1 << bits);
-        let layout = AirLayout {
-            preprocessed_width: preprocessed_widths[i],
-            main_width: air.width(),
-            num_public_values: air.num_public_values(),
-            num_periodic_columns: air.num_periodic_columns(),
-            ..Default::default()
-        };
-        log_chunks.push(get_log_num_quotient_chunks_for_domain::<
-            _,
-            SC::Challenge,
-            A,
-            _,
-        >(
-            air, layout, domain, &common.lookups[i], is_zk, &gadget
-        ));
-        trace_domains.push(domain);
-    }
-
-    let (challenges, alpha, zeta) =
-        crate::replay::replay_lookups(config, airs, common, proof, public_values, |t, c| {
-            let terminals: Vec<SC::Challenge> = proof
-                .lookup_terminals
-                .iter()
-                .flatten()
-                .map(|t| t.0)
-                .collect();
-            let alpha = t.permutation_phase(proof.commitments.permutation.clone(), &terminals);
-            t.quotient_phase(
-                proof.commitments.quotient_chunks.clone(),
-                proof.commitments.random.clone(),
-            );
-            let zeta = t
-                .ood_phase(proof.ood_pow_witness)
-                .map_err(|e| format!("{e:?}"))?;
-            Ok((c, alpha, zeta))
-        })?;
-
-    let (_, quotient_domains, _) = commitments_with_opening_points(
-        config,
-        airs,
-        zeta,
-        &proof.commitments,
-        &proof.opened_values,
-        common,
-        &proof.degree_bits,
-        &preprocessed_widths,
-        &log_chunks,
-    )
-    .map_err(|e| format!("{e:?}"))?;
+    let domains = domains(config, airs, common, proof)?;
+    let (challenges, alpha, zeta, _) = to_zeta(config, airs, common, proof, public_values)?;
+    let (_, quotient_domains, _) = claims(&domains, config, airs, common, proof, zeta)?;
 
     let d = <SC::Challenge as BasedVectorSpace<ValOf<SC>>>::DIMENSION;
     let recompose = |flat: &[SC::Challenge]| -> Vec<SC::Challenge> {
@@ -261,9 +353,9 @@ where
             let o = &opened[i];
             let base = &o.base_opened_values;
             let width = airs[i].width();
-            let pre_w = preprocessed_widths[i];
+            let pre_w = domains.preprocessed_widths[i];
             OodInstance {
-                trace_domain: Coset::of(&trace_domains[i]),
+                trace_domain: Coset::of(&domains.trace_domains[i]),
                 quotient_domains: quotient_domains[i].iter().map(Coset::of).collect(),
                 trace_local: base.trace_local.clone(),
                 trace_next: base
@@ -277,6 +369,8 @@ where
                     .unwrap_or_else(|| vec![SC::Challenge::ZERO; pre_w]),
                 permutation_local: recompose(&o.permutation_local),
                 permutation_next: recompose(&o.permutation_next),
+                permutation_local_flat: o.permutation_local.clone(),
+                permutation_next_flat: o.permutation_next.clone(),
                 quotient_chunks: base.quotient_chunks.clone(),
                 challenges: challenges[i].clone(),
                 permutation_values: proof.lookup_terminals[i].iter().map(|t| t.0).collect(),

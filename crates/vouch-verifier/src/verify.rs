@@ -9,6 +9,7 @@ use vouch_stark::batch::{verify_batch, BatchProof, CommonData, StarkGenericConfi
 use vouch_stark::keys::{preprocessed_shape, verifier_common, verify_key_binding};
 use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::ood::{self, Ood};
+use vouch_stark::opening::{opening, Opening};
 use vouch_stark::par::*;
 use vouch_stark::replay::{self, TerminalPairs};
 use vouch_stark::symbolic::Lookups;
@@ -282,6 +283,9 @@ pub struct SegmentOod {
     pub lookups: Vec<Lookups<Val>>,
     pub public_values: Vec<Val>,
     pub ood: Ood<Val, Challenge>,
+    /// The opening argument per query, for a plain (not zero-knowledge) segment proof: what a
+    /// circuit checks to tie the openings to the commitments ([`vouch_stark::opening`]).
+    pub opening: Option<Opening>,
 }
 
 impl Receipt {
@@ -316,11 +320,25 @@ impl Receipt {
                 let ood = ood::instances(&config, machine.airs(), &common, p, &pv).map_err(bad)?;
                 Ok((common.lookups, ood))
             })?;
+        let opening = match &seg.proof {
+            ReceiptProof::Plain(p) => {
+                let config = plain_config(&PARAMS);
+                let common = verifier_common(
+                    &config,
+                    machine.airs(),
+                    &log_heights,
+                    self.vk.commitment.clone(),
+                );
+                Some(opening(&PARAMS, machine.airs(), &common, p, &pv).map_err(bad)?)
+            }
+            ReceiptProof::Zk(_) => None,
+        };
         Ok(SegmentOod {
             machine,
             lookups,
             public_values,
             ood,
+            opening,
         })
     }
 }

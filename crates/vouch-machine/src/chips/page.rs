@@ -250,6 +250,7 @@ impl<AB: MachineBuilder> Air<AB> for PageChip {
     }
 }
 
+#[cfg(feature = "trace")]
 pub use trace::generate_trace;
 #[cfg(feature = "trace")]
 pub(crate) use trace::sponge_input;
