@@ -15,8 +15,12 @@
 //!   `c`, or `vout = 0` for an assertion.
 //! - **poseidon2 calls** (width 16, and width 24): one row per `Poseidon2` (`Poseidon2Wide`)
 //!   operation; its 32 (48) wires are preprocessed and read from the witness table as
-//!   base-field elements (`(wire, v, 0, 0, 0)`), and `(input, output)` is looked up on the
-//!   `poseidon2` (`poseidon2_24`) bus.
+//!   base-field elements (`(wire, v, 0, 0, 0)`), and `(state, output)` is looked up on the
+//!   `poseidon2` (`poseidon2_24`) bus. A width-16 call may have a swap bit (a preprocessed
+//!   flag and wire, the bit a main column read from the witness table, boolean, zero without
+//!   the flag): the permuted state is the input with its halves exchanged when the bit is 1,
+//!   `v_i + bit · (v_{i±8} − v_i)`, which is how a Merkle path puts the running digest on the
+//!   side its index bit names without any ops rows.
 //! - **poseidon2** (width 16, and width 24): the machine's Poseidon2 table
 //!   (`vouch_machine::chips::poseidon2`), one proven permutation per row, providing
 //!   `(input, output)` on that bus.
@@ -141,11 +145,15 @@ impl CircuitAir {
         }
         let calls_table = |width: usize, bus: &'static str| {
             let calls = poseidon2_calls(circuit, width);
-            let row_width = 1 + 2 * width;
+            let row_width = CALL_FIXED + 2 * width;
             let mut v = vec![Val::ZERO; padded(calls.len()) * row_width];
-            for (row, wires) in v.chunks_exact_mut(row_width).zip(&calls) {
+            for (row, (wires, swap)) in v.chunks_exact_mut(row_width).zip(&calls) {
                 row[0] = Val::ONE;
-                for (x, w) in row[1..].iter_mut().zip(wires) {
+                if let Some(bit) = swap {
+                    row[1] = Val::ONE;
+                    row[2] = Val::from_u32(bit.0);
+                }
+                for (x, w) in row[CALL_FIXED..].iter_mut().zip(wires) {
                     *x = Val::from_u32(w.0);
                 }
             }
@@ -194,17 +202,24 @@ impl CircuitAir {
     }
 }
 
-/// The permutation calls of `width`: each call's input wires, then its output wires.
-fn poseidon2_calls(circuit: &Circuit, width: usize) -> Vec<Vec<Wire>> {
+/// The preprocessed columns of a call row before its wires: `real`, `has_swap`, the swap
+/// bit's wire.
+const CALL_FIXED: usize = 3;
+
+/// The permutation calls of `width`: each call's input wires, then its output wires, and its
+/// swap bit.
+fn poseidon2_calls(circuit: &Circuit, width: usize) -> Vec<(Vec<Wire>, Option<Wire>)> {
     circuit
         .ops
         .iter()
         .filter_map(|op| match op {
-            Op::Poseidon2 { input, output } if width == WIDTH => {
-                Some(input.iter().chain(output).copied().collect())
-            }
+            Op::Poseidon2 {
+                input,
+                output,
+                swap,
+            } if width == WIDTH => Some((input.iter().chain(output).copied().collect(), *swap)),
             Op::Poseidon2Wide { input, output } if width == WIDTH_24 => {
-                Some(input.iter().chain(output).copied().collect())
+                Some((input.iter().chain(output).copied().collect(), None))
             }
             _ => None,
         })
@@ -271,7 +286,7 @@ impl BaseAir<Val> for CircuitAir {
         match self {
             CircuitAir::Witness => WITNESS_WIDTH,
             CircuitAir::Ops { .. } => OPS_WIDTH,
-            CircuitAir::Poseidon2Calls { width, .. } => 2 * width,
+            CircuitAir::Poseidon2Calls { width, .. } => 1 + 2 * width,
             CircuitAir::Poseidon2(chip) => chip.width(),
             CircuitAir::Poseidon2Wide(table) => table.width(),
             CircuitAir::Public { wires } => 1 + wires.len(),
@@ -290,7 +305,7 @@ impl BaseAir<Val> for CircuitAir {
     fn preprocessed_width(&self) -> usize {
         match self {
             CircuitAir::Ops { .. } => FIXED_WIDTH,
-            CircuitAir::Poseidon2Calls { width, .. } => 1 + 2 * width,
+            CircuitAir::Poseidon2Calls { width, .. } => CALL_FIXED + 2 * width,
             _ => 0,
         }
     }
@@ -315,7 +330,7 @@ impl<AB: AirBuilder<F = Val> + InteractionBuilder> Air<AB> for CircuitAir {
         match self {
             CircuitAir::Witness => eval_witness(b),
             CircuitAir::Ops { w, .. } => eval_ops(b, *w),
-            CircuitAir::Poseidon2Calls { bus, .. } => eval_calls(b, bus),
+            CircuitAir::Poseidon2Calls { bus, width, .. } => eval_calls(b, bus, *width),
             CircuitAir::Poseidon2(chip) => chip.eval(b),
             CircuitAir::Poseidon2Wide(table) => table.eval(b),
             CircuitAir::Public { wires } => eval_public(b, wires),
@@ -329,15 +344,38 @@ fn read_base<AB: InteractionBuilder>(b: &mut AB, wire: AB::Expr, value: AB::Expr
     WITNESS.lookup_key(b, [wire, value, z(), z(), z()], Count::bounded(mult, 1));
 }
 
-fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, bus: &'static str) {
+fn eval_calls<AB: AirBuilder<F = Val> + InteractionBuilder>(
+    b: &mut AB,
+    bus: &'static str,
+    width: usize,
+) {
     let fixed: Vec<AB::Var> = b.preprocessed().current_slice().to_vec();
     let main = b.main();
-    let values: &[AB::Var] = main.current_slice();
+    let row: &[AB::Var] = main.current_slice();
+    let (bit, values) = (row[0], &row[1..]);
     let real: AB::Expr = fixed[0].into();
-    for (&wire, &v) in fixed[1..].iter().zip(values) {
+    let has_swap: AB::Expr = fixed[1].into();
+    // The swap bit: boolean, zero on a call without one, read from the witness table.
+    b.assert_bool(bit);
+    b.assert_zero((AB::Expr::ONE - has_swap.clone()) * bit);
+    read_base(b, fixed[2].into(), bit.into(), has_swap);
+    for (&wire, &v) in fixed[CALL_FIXED..].iter().zip(values) {
         read_base(b, wire.into(), v.into(), real.clone());
     }
-    LookupBus::new(bus).lookup_key(b, values.iter().map(|&v| v.into()), Count::bounded(real, 1));
+    // The permuted state: the input with its halves exchanged when the bit is 1 (only
+    // width-16 calls have a swap bit).
+    let half = width / 2;
+    let e = |x: AB::Var| -> AB::Expr { x.into() };
+    let state = (0..width).map(|i| {
+        if width == WIDTH {
+            let partner = values[(i + half) % width];
+            e(values[i]) + e(bit) * (e(partner) - e(values[i]))
+        } else {
+            e(values[i])
+        }
+    });
+    let outputs = values[width..2 * width].iter().map(|&v| e(v));
+    LookupBus::new(bus).lookup_key(b, state.chain(outputs), Count::bounded(real, 1));
 }
 
 fn eval_public<AB: AirBuilder<F = Val> + InteractionBuilder>(b: &mut AB, wires: &[u32]) {
@@ -450,16 +488,25 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
 
     let mut calls_trace = |width: usize, height: usize| {
         let calls = poseidon2_calls(circuit, width);
-        let mut trace = vec![Val::ZERO; height * 2 * width];
+        let row_width = 1 + 2 * width;
+        let mut trace = vec![Val::ZERO; height * row_width];
         let mut inputs = Vec::with_capacity(calls.len());
-        for (row, wires) in trace.chunks_exact_mut(2 * width).zip(&calls) {
-            for (x, &w) in row.iter_mut().zip(wires) {
+        for (row, (wires, swap)) in trace.chunks_exact_mut(row_width).zip(&calls) {
+            if let Some(bit) = swap {
+                row[0] = coeffs(value(*bit))[0];
+                mult[bit.0 as usize] += 1;
+            }
+            for (x, &w) in row[1..].iter_mut().zip(wires) {
                 *x = coeffs(value(w))[0];
                 mult[w.0 as usize] += 1;
             }
-            inputs.push(row[..width].to_vec());
+            let mut input = row[1..1 + width].to_vec();
+            if row[0] == Val::ONE {
+                input.rotate_left(width / 2);
+            }
+            inputs.push(input);
         }
-        (RowMajorMatrix::new(trace, 2 * width), inputs)
+        (RowMajorMatrix::new(trace, row_width), inputs)
     };
     let (call_trace, inputs) = calls_trace(WIDTH, heights[2]);
     let (wide_trace, wide_inputs) = calls_trace(WIDTH_24, heights[4]);

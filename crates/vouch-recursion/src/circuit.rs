@@ -81,9 +81,13 @@ pub enum Op {
         a: Wire,
         out: [Wire; BITS],
     },
+    /// The width-16 permutation. With `swap`, a boolean wire, the permuted state is `input`
+    /// with its two halves exchanged when the bit is 1 (a Merkle compression whose running
+    /// digest is on either side, without circuit operations to order the halves).
     Poseidon2 {
         input: [Wire; WIDTH],
         output: [Wire; WIDTH],
+        swap: Option<Wire>,
     },
     /// The width-24 permutation (Merkle leaves are hashed with it).
     Poseidon2Wide {
@@ -189,8 +193,12 @@ impl Circuit {
                         w[o.index()] = Challenge::from(Val::from_u32((x >> k) & 1));
                     }
                 }
-                Op::Poseidon2 { input, output } => {
-                    let state = permute_wires(&w, input, i)?;
+                Op::Poseidon2 {
+                    input,
+                    output,
+                    swap,
+                } => {
+                    let state = permute_wires(&w, input, swap, i)?;
                     for (x, wire) in state.into_iter().zip(output) {
                         w[wire.index()] = x.into();
                     }
@@ -252,8 +260,12 @@ impl Circuit {
                 Op::AssertZero { a, label } if v(a) != Challenge::ZERO => {
                     return broken(i, &self.labels[label as usize])
                 }
-                Op::Poseidon2 { input, output } => {
-                    let state = permute_wires(w, input, i)?;
+                Op::Poseidon2 {
+                    input,
+                    output,
+                    swap,
+                } => {
+                    let state = permute_wires(w, input, swap, i)?;
                     if output.map(v) != state.map(Challenge::from) {
                         return broken(i, "poseidon2");
                     }
@@ -332,13 +344,27 @@ fn base_values<const W: usize>(
     Ok(state)
 }
 
-/// The width-16 permutation of the values of `input`.
+/// The width-16 permutation of the values of `input`, its halves exchanged when `swap`'s
+/// value is 1 (it must be 0 or 1).
 fn permute_wires(
     w: &[Challenge],
     input: [Wire; WIDTH],
+    swap: Option<Wire>,
     op: usize,
 ) -> Result<[Val; WIDTH], CircuitError> {
     let mut state = base_values(w, input, op)?;
+    if let Some(bit) = swap {
+        match base(w[bit.index()]) {
+            Some(b) if b == Val::ZERO => {}
+            Some(b) if b == Val::ONE => state.rotate_left(WIDTH / 2),
+            _ => {
+                return Err(CircuitError::NotBase {
+                    op,
+                    what: "a swap bit (0 or 1)",
+                })
+            }
+        }
+    }
     permutation().permute_mut(&mut state);
     Ok(state)
 }
@@ -377,6 +403,11 @@ impl CircuitBuilder {
         Self::default()
     }
 
+    /// How many operations have been emitted so far.
+    pub fn num_ops(&self) -> usize {
+        self.ops.len()
+    }
+
     fn fresh(&mut self) -> Wire {
         let w = Wire(self.num_wires);
         self.num_wires += 1;
@@ -405,7 +436,35 @@ impl CircuitBuilder {
     /// The Poseidon2 permutation of 16 base-field wires.
     pub fn poseidon2(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
         let output = core::array::from_fn(|_| self.fresh());
-        self.ops.push(Op::Poseidon2 { input, output });
+        self.ops.push(Op::Poseidon2 {
+            input,
+            output,
+            swap: None,
+        });
+        output
+    }
+
+    /// The width-16 permutation of `left ‖ right`, or of `right ‖ left` when the boolean wire
+    /// `bit` is 1 (the caller asserts booleanity; the call table checks it again).
+    pub fn poseidon2_swapped(
+        &mut self,
+        bit: Wire,
+        left: [Wire; WIDTH / 2],
+        right: [Wire; WIDTH / 2],
+    ) -> [Wire; WIDTH] {
+        let input = core::array::from_fn(|i| {
+            if i < WIDTH / 2 {
+                left[i]
+            } else {
+                right[i - WIDTH / 2]
+            }
+        });
+        let output = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::Poseidon2 {
+            input,
+            output,
+            swap: Some(bit),
+        });
         output
     }
 

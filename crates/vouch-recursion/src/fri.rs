@@ -144,14 +144,26 @@ mod tests {
 /// One matrix's contribution to a query's reduced opening, as `p3_fri::verifier::open_inputs`
 /// computes it: for each opening point `z` with claimed values `p_k(z)`, and the opened row
 /// `p_k(x)` at the query's point `x`,
-/// `(Σ_k α^{offset+k} p_k(z) − Σ_k α^{offset+k} p_k(x)) / (z − x)`, where `offset` runs over
-/// the matrices and points of one height in commitment order (the caller keeps it per height,
-/// as Plonky3's `ladder_offsets`).
+/// `α^offset · (Σ_k α^k p_k(z) − Σ_k α^k p_k(x)) / (z − x)`, where `offset` runs over the
+/// matrices and points of one height in commitment order (the caller keeps it per height, as
+/// Plonky3's `ladder_offsets`). `Σ_k α^k p_k(z)` does not depend on the query: the caller
+/// computes it once per point ([`claim_sum`]); the row's sum is computed once per matrix and
+/// shared by its points, so a query costs two operations per opened column.
 pub struct MatrixOpening<'a> {
     /// The opened row at the query point (base-field wires).
     pub row: &'a [Wire],
-    /// Each opening point with the claimed values there.
-    pub points: &'a [(Wire, Vec<Wire>)],
+    /// Each opening point with its claimed values' [`claim_sum`].
+    pub points: &'a [(Wire, Wire)],
+}
+
+/// `Σ_k α^k v_k` (`alpha_powers` holding at least `values.len()` powers from `α^0`).
+pub fn claim_sum(cb: &mut CircuitBuilder, alpha_powers: &[Wire], values: &[Wire]) -> Wire {
+    let mut sum = cb.zero();
+    for (&a, &v) in alpha_powers.iter().zip(values) {
+        let t = cb.mul(a, v);
+        sum = cb.add(sum, t);
+    }
+    sum
 }
 
 /// The query point of a matrix of height `2^log_height`: `x = GENERATOR · g^{rev(i)}`, `i` the
@@ -165,7 +177,7 @@ pub fn query_point(cb: &mut CircuitBuilder, reduced_index_bits: &[Wire]) -> Wire
 }
 
 /// Add `m`'s terms to `acc` (the reduced opening of its height) at query point `x`, with
-/// `alpha_powers` (at least `offset + row width` of them); returns the new offset.
+/// `alpha_powers` (at least `offset + row width · points` of them); returns the new offset.
 pub fn reduce_matrix(
     cb: &mut CircuitBuilder,
     acc: &mut Wire,
@@ -175,32 +187,23 @@ pub fn reduce_matrix(
     m: &MatrixOpening<'_>,
     label: &str,
 ) -> Result<usize, String> {
+    let width = m.row.len();
+    if alpha_powers.len() < offset + width * m.points.len() {
+        return Err(format!("{label}: too few powers of α"));
+    }
+    let at_x = claim_sum(cb, alpha_powers, m.row);
     let mut offset = offset;
-    for (z, values) in m.points {
-        if values.len() != m.row.len() {
-            return Err(format!(
-                "{label}: {} values for a row of {}",
-                values.len(),
-                m.row.len()
-            ));
-        }
-        let powers = alpha_powers
-            .get(offset..offset + values.len())
-            .ok_or_else(|| format!("{label}: too few powers of α"))?;
-        let mut diff = cb.zero();
-        for ((&a, &pz), &px) in powers.iter().zip(values).zip(m.row) {
-            let d = cb.sub(pz, px);
-            let t = cb.mul(a, d);
-            diff = cb.add(diff, t);
-        }
-        let den = cb.sub(*z, x);
+    for &(z, at_z) in m.points {
+        let diff = cb.sub(at_z, at_x);
+        let scaled = cb.mul(alpha_powers[offset], diff);
+        let den = cb.sub(z, x);
         let q = cb.div(
-            diff,
+            scaled,
             den,
             &format!("{label}: the opening point is not the query point"),
         );
         *acc = cb.add(*acc, q);
-        offset += values.len();
+        offset += width;
     }
     Ok(offset)
 }
@@ -279,7 +282,11 @@ mod reduce_tests {
         let mut acc = cb.zero();
         let mut offset = 0;
         for (r, p) in row_w.iter().zip(&pt_w) {
-            let m = MatrixOpening { row: r, points: p };
+            let p: Vec<(Wire, Wire)> = p
+                .iter()
+                .map(|(z, values)| (*z, claim_sum(&mut cb, &pws, values)))
+                .collect();
+            let m = MatrixOpening { row: r, points: &p };
             offset = reduce_matrix(&mut cb, &mut acc, xw, &pws, offset, &m, "reduce").unwrap();
         }
         assert_eq!(offset, 20);

@@ -47,21 +47,6 @@ pub fn compress(cb: &mut CircuitBuilder, left: Digest, right: Digest) -> Digest 
     core::array::from_fn(|i| out[i])
 }
 
-/// `(left, right)`: `(digest, sibling)` when `bit` is 0, `(sibling, digest)` when it is 1
-/// (`bit` must be boolean: the caller's bit decomposition asserts it).
-fn order(cb: &mut CircuitBuilder, bit: Wire, digest: Digest, sibling: Digest) -> (Digest, Digest) {
-    let mut left = digest;
-    let mut right = sibling;
-    for i in 0..DIGEST {
-        let d = cb.sub(sibling[i], digest[i]);
-        let t = cb.mul(bit, d);
-        left[i] = cb.add(digest[i], t);
-        let s = cb.add(digest[i], sibling[i]);
-        right[i] = cb.sub(s, left[i]);
-    }
-    (left, right)
-}
-
 /// Check that `rows[i]` (a row of a matrix of height `heights[i]`) are the rows at the index
 /// whose bits (least significant first) are `index_bits`, under `commitment`, with the
 /// authentication path `siblings` (one digest per level, leaf level first). Errors on a shape
@@ -106,8 +91,10 @@ pub fn verify_batch(
     let mut digest = hash_rows(cb, &group(max));
     let mut height = max;
     for (bit, sibling) in index_bits.iter().zip(siblings) {
-        let (left, right) = order(cb, *bit, digest, *sibling);
-        digest = compress(cb, left, right);
+        // (digest, sibling) when the bit is 0, (sibling, digest) when it is 1: the call
+        // table exchanges the halves.
+        let out = cb.poseidon2_swapped(*bit, digest, *sibling);
+        digest = core::array::from_fn(|i| out[i]);
         height /= 2;
         let shorter = group(height);
         if !shorter.is_empty() {

@@ -32,7 +32,9 @@ use vouch_stark::{Challenge, Val};
 
 use crate::challenger::CircuitChallenger;
 use crate::circuit::{CircuitBuilder, Wire};
-use crate::fri::{fold_row, powers, query_point, reduce_matrix, subgroup_start, MatrixOpening};
+use crate::fri::{
+    claim_sum, fold_row, powers, query_point, reduce_matrix, subgroup_start, MatrixOpening,
+};
 use crate::merkle::{self, Digest};
 
 /// One matrix's claims on wires: its committed height and each point with its values.
@@ -294,6 +296,22 @@ pub fn verify_opening(
         }
     }
     let alpha_powers = powers(cb, alpha, ladder.values().copied().max().unwrap_or(0));
+    // Σ_k α^k p_k(z) per point: the same for every query.
+    let claim_sums: Vec<Vec<Vec<(Wire, Wire)>>> = claims
+        .iter()
+        .map(|batch| {
+            batch
+                .matrices
+                .iter()
+                .map(|m| {
+                    m.points
+                        .iter()
+                        .map(|(z, values)| (*z, claim_sum(cb, &alpha_powers, values)))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     let g_final = Val::two_adic_generator(log_final_height);
 
     for (q, (bits, qw)) in indices.iter().zip(&w.queries).enumerate() {
@@ -314,7 +332,10 @@ pub fn verify_opening(
                 &qw.paths[b],
                 &format!("{label}, input commitment {b}"),
             )?;
-            for (m, row) in batch.matrices.iter().zip(&qw.rows[b]) {
+            for ((m, row), sums) in batch.matrices.iter().zip(&qw.rows[b]).zip(&claim_sums[b]) {
+                if row.len() != m.points.first().map_or(0, |pt| pt.1.len()) {
+                    return Err(format!("{label}: a row of another width than its claims"));
+                }
                 let lh = m.log_height;
                 let x = *points
                     .entry(lh)
@@ -322,10 +343,7 @@ pub fn verify_opening(
                 let zero = cb.zero();
                 let acc = reduced.entry(lh).or_insert(zero);
                 let off = offsets.entry(lh).or_default();
-                let opening = MatrixOpening {
-                    row,
-                    points: &m.points,
-                };
+                let opening = MatrixOpening { row, points: sums };
                 *off = reduce_matrix(cb, acc, x, &alpha_powers, *off, &opening, &label)?;
             }
         }
