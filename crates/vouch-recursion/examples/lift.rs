@@ -10,8 +10,7 @@ use std::time::Instant;
 
 use vouch_executor::Program;
 use vouch_prover::{ProveOptions, ProvingKey};
-use vouch_recursion::prove::{verify, CircuitKey};
-use vouch_recursion::segment::SegmentCircuit;
+use vouch_recursion::lift::LiftKey;
 use vouch_testkit::reg::*;
 use vouch_testkit::Asm;
 
@@ -52,38 +51,21 @@ fn main() {
     let seg = receipt.segment_ood(0).unwrap();
     println!("native opening layout: {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let sc = SegmentCircuit::build(&seg).unwrap();
-    let (arith, consts, inputs, asserts) = sc.circuit.counts();
+    let key = LiftKey::for_segment(&seg).unwrap();
+    let (arith, consts, inputs, asserts) = key.circuit.circuit.counts();
     println!(
-        "circuit: {} wires, {arith} operations, {consts} constants, {inputs} inputs, {asserts} \
-         assertions, built in {:.2} s",
-        sc.circuit.num_wires,
+        "lift key: {} wires, {arith} operations, {consts} constants, {inputs} inputs, {asserts} \
+         assertions, tables 2^{:?}, built and committed in {:.2} s",
+        key.circuit.circuit.num_wires,
+        key.key.log_heights,
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let key = CircuitKey::new(&sc.circuit).unwrap();
-    println!(
-        "key (tables at 2^{:?}): {:.2} s",
-        key.log_heights,
-        t.elapsed().as_secs_f64()
-    );
-    let t = Instant::now();
-    let inputs = sc.inputs(&seg);
-    let wires = sc.circuit.eval(&inputs).unwrap();
-    println!("witness: {:.2} s", t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let proof = key.prove_wires(&sc.circuit, &wires).unwrap();
+    let lift = key.lift(&seg).unwrap();
     println!("lift proof: {:.2} s", t.elapsed().as_secs_f64());
-    let bytes = bincode::serde::encode_to_vec(&proof, bincode::config::standard()).unwrap();
+    let bytes = bincode::serde::encode_to_vec(&lift.proof, bincode::config::standard()).unwrap();
     let t = Instant::now();
-    verify(
-        &key.airs,
-        &key.log_heights,
-        key.commitment(),
-        &seg.public_values,
-        &proof,
-    )
-    .unwrap();
+    key.verify(&lift).unwrap();
     println!(
         "lift proof: {} bytes, verified in {:.1} ms",
         bytes.len(),

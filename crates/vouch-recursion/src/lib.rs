@@ -17,13 +17,17 @@
 //!   transcript, every table's check at `ζ`, and the opening argument on the same claimed
 //!   values), the segment's statement as its public inputs.
 //!
-//! Still to come: a fixed shape; lift, join and final layers; succinct receipts.
+//! - [`lift`]: a segment proof verified in a recursion proof, whose public values are the
+//!   segment's statement and the program's preprocessed commitment (one key per segment shape).
+//!
+//! Still to come: one key for every shape; join and final layers; succinct receipts.
 
 pub mod air;
 pub mod challenger;
 pub mod circuit;
 pub mod constraints;
 pub mod fri;
+pub mod lift;
 pub mod merkle;
 pub mod opening;
 pub mod prove;

@@ -1,7 +1,8 @@
 //! A segment proof's verification as one circuit.
 //!
-//! Inputs, in order: the segment statement (the circuit's *public* inputs, shared by every
-//! table, as the machine's tables all read the same statement), each table's openings and
+//! Inputs, in order: the segment statement and the program's preprocessed commitment (the
+//! circuit's *public* inputs; the statement is shared by every table, as the machine's tables
+//! all read the same statement), each table's openings and
 //! terminal, what the transcript absorbs (commitments, grind witnesses), then, for a plain
 //! proof, the opening proof. The circuit replays the transcript on them
 //! ([`crate::transcript`]) to draw the LogUp challenges, `α` and `ζ`, checks that every
@@ -56,6 +57,13 @@ impl SegmentCircuit {
         let public: Vec<_> = (0..seg.public_values.len())
             .map(|_| cb.public_input())
             .collect();
+        // The program's preprocessed commitment (its ROM and fixed tables) is public too: it is
+        // what ties the segment to a program id (`hash(vk)`).
+        let program: Option<Vec<Wire>> = ood
+            .transcript
+            .preprocessed
+            .as_ref()
+            .map(|c| c.iter().map(|_| cb.public_input()).collect());
         let shapes: Vec<TableShape> = airs
             .iter()
             .zip(&ood.instances)
@@ -73,6 +81,7 @@ impl SegmentCircuit {
             &mut cb,
             &ood.transcript,
             vec![public.clone(); airs.len()],
+            program,
             terminals.len(),
         );
         // The terminals the transcript absorbs are the tables' own.
@@ -127,10 +136,21 @@ impl SegmentCircuit {
         })
     }
 
+    /// The circuit's public inputs for `seg`: the segment's statement, then the program's
+    /// preprocessed commitment.
+    pub fn public_values(seg: &SegmentOod) -> Vec<Val> {
+        let mut v = seg.public_values.clone();
+        v.extend(seg.ood.transcript.preprocessed.iter().flatten());
+        v
+    }
+
     /// The circuit's inputs for `seg` (which must have this circuit's shape).
     pub fn inputs(&self, seg: &SegmentOod) -> Vec<Challenge> {
         let ood: &Ood<Val, Challenge> = &seg.ood;
-        let mut v: Vec<Challenge> = seg.public_values.iter().map(|&x| x.into()).collect();
+        let mut v: Vec<Challenge> = Self::public_values(seg)
+            .into_iter()
+            .map(Challenge::from)
+            .collect();
         for (shape, inst) in self.shapes.iter().zip(&ood.instances) {
             v.extend(TableWires::values(shape, inst));
         }

@@ -51,17 +51,19 @@ pub struct Challenges {
 
 impl TranscriptWires {
     /// Inputs for everything `data` has (commitments, terminals, witnesses); the public values
-    /// are given, as the caller wires them (shared with the constraint checks).
+    /// and the preprocessed commitment are given, as the caller wires them (the statement is
+    /// shared with the constraint checks, and both are the circuit's public inputs).
     pub fn alloc(
         cb: &mut CircuitBuilder,
         data: &TranscriptData<Val>,
         public_values: Vec<Vec<Wire>>,
+        preprocessed: Option<Vec<Wire>>,
         num_terminals: usize,
     ) -> Self {
         Self {
             main: cb.inputs(data.main.len()),
             public_values,
-            preprocessed: data.preprocessed.as_ref().map(|c| cb.inputs(c.len())),
+            preprocessed,
             lookup_pow_witness: data.lookup_pow_witness.map(|_| cb.input()),
             permutation: data.permutation.as_ref().map(|c| cb.inputs(c.len())),
             terminals: cb.inputs(num_terminals),
@@ -71,14 +73,12 @@ impl TranscriptWires {
         }
     }
 
-    /// The input values for [`TranscriptWires::alloc`]'s wires, in allocation order.
+    /// The input values for [`TranscriptWires::alloc`]'s wires, in allocation order (the
+    /// public values and the preprocessed commitment are the caller's).
     pub fn values(data: &TranscriptData<Val>, terminals: &[Challenge]) -> Vec<Challenge> {
         let mut v: Vec<Challenge> = Vec::new();
         let base = |xs: &[Val]| xs.iter().map(|&x| Challenge::from(x)).collect::<Vec<_>>();
         v.extend(base(&data.main));
-        if let Some(c) = &data.preprocessed {
-            v.extend(base(c));
-        }
         if let Some(w) = data.lookup_pow_witness {
             v.push(w.into());
         }

@@ -1,6 +1,7 @@
 //! Proving circuits with their tables: an honest evaluation verifies; an assignment that breaks
-//! any kind of operation, a proof checked against another circuit's key, and a proof of the
-//! segment OOD circuit with one wrong opening are each rejected.
+//! any kind of operation, a wrong permutation output, a flipped or non-boolean swap bit and a
+//! proof checked against another circuit's key are each rejected. (Proofs of the segment
+//! verification circuit: tests/lift.rs.)
 
 use vouch_recursion::circuit::{Circuit, CircuitBuilder, Op};
 use vouch_recursion::prove::{verify, CircuitKey};
@@ -99,52 +100,6 @@ fn a_proof_does_not_verify_against_another_circuit() {
     let other_key = CircuitKey::new(&other).unwrap();
     assert_ne!(other_key.commitment(), key.commitment());
     assert!(!check(&other_key, &proof));
-}
-
-/// The segment circuit (transcript and OOD checks) of a real proof, proven: the honest openings
-/// verify under the segment's statement and not another; openings with
-/// one table's quotient chunk changed (evaluated without stopping at the failed assertion)
-/// give a proof that does not.
-#[test]
-fn segment_ood_circuit_is_proven() {
-    use vouch_prover::{ProveOptions, ProvingKey};
-    use vouch_recursion::segment::SegmentCircuit;
-    use vouch_testkit::reg::*;
-
-    let mut p = vouch_testkit::Asm::new();
-    p.li(T0, 5).li(T1, 9).mul(T2, T0, T1).add(T3, T2, T0);
-    p.halt(0);
-    let program = vouch_executor::Program::from_elf(&p.elf()).unwrap();
-    let pk = ProvingKey::new(&program).unwrap();
-    let opts = ProveOptions {
-        zk: false,
-        ..Default::default()
-    };
-    let receipt = pk.prove(&[], &opts, &|_| {}).unwrap().receipt;
-    let seg = receipt.segment_ood(0).unwrap();
-    let sc = SegmentCircuit::build(&seg).unwrap();
-    let (arith, consts, inputs, asserts) = sc.circuit.counts();
-    println!(
-        "segment OOD circuit: {} wires, {arith} arithmetic, {consts} constants, {inputs} inputs, \
-         {asserts} assertions",
-        sc.circuit.num_wires
-    );
-    let key = CircuitKey::new(&sc.circuit).unwrap();
-    let honest = sc.inputs(&seg);
-    let proof = key.prove(&sc.circuit, &honest).unwrap();
-    assert!(check_public(&key, &seg.public_values, &proof));
-    // The statement is public: the same proof under another exit code is rejected.
-    let mut other = seg.public_values.clone();
-    other[vouch_machine::public::EXIT_CODE] += Val::ONE;
-    assert!(!check_public(&key, &other, &proof));
-
-    let mut bad = receipt.segment_ood(0).unwrap();
-    bad.ood.instances[4].quotient_chunks[0][0] += Challenge::ONE;
-    let inputs = sc.inputs(&bad);
-    assert!(sc.circuit.eval(&inputs).is_err());
-    let wires = sc.circuit.eval_unchecked(&inputs).unwrap();
-    let proof = key.prove_wires(&sc.circuit, &wires).unwrap();
-    assert!(!check_public(&key, &seg.public_values, &proof));
 }
 
 /// A circuit with public inputs and Poseidon2 calls: `h = Poseidon2(x)[0..8]` chained twice,

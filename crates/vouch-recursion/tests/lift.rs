@@ -1,0 +1,112 @@
+//! Lifts of real segment proofs: the honest lift verifies under its segment's statement and
+//! program commitment, and under no other; a lift of a corrupted segment proof (a changed
+//! quotient opening, one FRI query's opened row changed), of a segment under another segment's
+//! statement (the continuation-forgery class: segment 1's proof claimed with segment 0's
+//! roots), and a lift checked under another shape's key are each rejected — the prover refuses
+//! (the circuit is unsatisfied), and a proof of the unsatisfied assignment does not verify.
+
+mod common;
+
+use vouch_recursion::lift::{LiftError, LiftKey, LiftProof};
+use vouch_recursion::prove::CircuitProofError;
+use vouch_stark::field::PrimeCharacteristicRing;
+use vouch_stark::{Challenge, Val};
+use vouch_verifier::SegmentOod;
+
+/// Prove the circuit on whatever `seg` gives, satisfied or not, as a cheating prover would.
+fn forced(key: &LiftKey, seg: &SegmentOod) -> LiftProof {
+    let c = &key.circuit;
+    let wires = c.circuit.eval_unchecked(&c.inputs(seg)).unwrap();
+    LiftProof {
+        public_values: vouch_recursion::segment::SegmentCircuit::public_values(seg),
+        proof: key.key.prove_wires(&c.circuit, &wires).unwrap(),
+    }
+}
+
+fn unsatisfied(r: Result<LiftProof, LiftError>, what: &str) {
+    match r {
+        Err(LiftError::Proof(CircuitProofError::Unsatisfied(e))) => println!("{what}: {e}"),
+        Err(e) => panic!("{what}: {e}"),
+        Ok(_) => panic!("{what}: lifted"),
+    }
+}
+
+#[test]
+fn a_lift_verifies_for_its_statement_only() {
+    let r = common::receipt(false, 1 << 20);
+    let seg = r.segment_ood(0).unwrap();
+    let key = LiftKey::for_segment(&seg).unwrap();
+    let mut lift = key.lift(&seg).unwrap();
+    key.verify(&lift).unwrap();
+    let (arith, ..) = key.circuit.circuit.counts();
+    println!(
+        "lift circuit: {} wires, {arith} operations, tables 2^{:?}",
+        key.circuit.circuit.num_wires, key.key.log_heights
+    );
+
+    // Another statement or program for the same proof.
+    let n = seg.public_values.len();
+    for (what, at) in [
+        ("exit code", vouch_machine::public::EXIT_CODE),
+        ("root out", vouch_machine::public::ROOT_OUT + 3),
+        ("root in", vouch_machine::public::ROOT_IN),
+        ("journal digest", vouch_machine::public::JOURNAL_DIGEST + 31),
+        ("program commitment", n + 2),
+    ] {
+        lift.public_values[at] += Val::ONE;
+        assert!(key.verify(&lift).is_err(), "another {what} verified");
+        lift.public_values[at] -= Val::ONE;
+        key.verify(&lift).unwrap();
+    }
+
+    // A corrupted segment proof: a quotient opening.
+    let mut bad = r.segment_ood(0).unwrap();
+    bad.ood.instances[4].quotient_chunks[0][0] += Challenge::ONE;
+    unsatisfied(key.lift(&bad), "a changed quotient opening");
+    assert!(key.verify(&forced(&key, &bad)).is_err());
+
+    // One FRI query of the segment proof fails.
+    let mut bad = r.segment_ood(0).unwrap();
+    bad.opening.as_mut().unwrap().queries[7].rows[0][3][1] += Val::ONE;
+    unsatisfied(key.lift(&bad), "a failing FRI query");
+    assert!(key.verify(&forced(&key, &bad)).is_err());
+}
+
+#[test]
+fn a_segment_cannot_be_lifted_for_another_segments_statement() {
+    let r = common::receipt(false, 16);
+    assert!(r.proof.segments.len() >= 3);
+    let first = r.segment_ood(0).unwrap();
+    let mut second = r.segment_ood(1).unwrap();
+    let key = LiftKey::for_segment(&second).unwrap();
+    key.verify(&key.lift(&second).unwrap()).unwrap();
+
+    // Segment 1's proof claimed from segment 0's root in (the forgery that splices a segment
+    // run from another state into a chain): the statement is absorbed by the transcript.
+    second.public_values = first.public_values.clone();
+    unsatisfied(key.lift(&second), "segment 1 under segment 0's statement");
+    assert!(key.verify(&forced(&key, &second)).is_err());
+
+    // Under another shape's key (segment 0's tables have other heights, or the same ones: then
+    // the statement differs): no lift.
+    let other = LiftKey::for_segment(&first).unwrap();
+    let honest = r.segment_ood(1).unwrap();
+    if other.circuit.shapes != key.circuit.shapes {
+        assert!(matches!(other.lift(&honest), Err(LiftError::OtherShape)));
+        let proof = key.lift(&honest).unwrap();
+        assert!(
+            other.verify(&proof).is_err(),
+            "a lift verified under another key"
+        );
+    }
+}
+
+#[test]
+fn a_zero_knowledge_segment_is_not_lifted() {
+    let r = common::receipt(true, 1 << 20);
+    let seg = r.segment_ood(0).unwrap();
+    assert!(matches!(
+        LiftKey::for_segment(&seg),
+        Err(LiftError::NotPlain)
+    ));
+}
