@@ -13,20 +13,27 @@
 //!   generated from the AIR's symbolic constraints, never from a hand-written list.
 //! - [`fri`], [`merkle`], [`opening`]: the opening argument — FRI's transcript, every query's
 //!   Merkle openings, reduced openings, fold chain and final polynomial.
-//! - [`segment`]: a segment proof's whole verification as one circuit (for a plain proof:
+//! - [`batch`]: a batch proof's whole verification on wires, for any AIRs (for a plain proof:
 //!   transcript, every table's check at `ζ`, and the opening argument on the same claimed
-//!   values), the segment's statement as its public inputs.
+//!   values).
+//! - [`segment`]: a segment proof's verification as one circuit, the segment's statement and
+//!   the program's preprocessed commitment as its public inputs.
 //!
 //! - [`lift`]: a segment proof verified in a recursion proof, whose public values are the
 //!   segment's statement and the program's preprocessed commitment (one key per segment shape).
 //!
-//! Still to come: one key for every shape; join and final layers; succinct receipts.
+//! - [`join`]: two recursion proofs of adjacent pieces of a run verified in one, whose public
+//!   values are the joined statement (one key per pair of children's keys).
+//!
+//! Still to come: one key for every shape; the final layer; succinct receipts.
 
 pub mod air;
+pub mod batch;
 pub mod challenger;
 pub mod circuit;
 pub mod constraints;
 pub mod fri;
+pub mod join;
 pub mod lift;
 pub mod merkle;
 pub mod opening;

@@ -8,11 +8,9 @@
 //! under the key of its segment's shape. One key for every shape is the next step
 //! (docs/recursion.md, "Fixed shape").
 
-use vouch_stark::batch::BatchProof;
-use vouch_stark::{PlainConfig, Val};
 use vouch_verifier::SegmentOod;
 
-use crate::prove::{verify, CircuitKey, CircuitProofError};
+use crate::prove::{verify, CircuitKey, CircuitProofError, RecursionProof};
 use crate::segment::SegmentCircuit;
 
 /// Why a segment could not be lifted.
@@ -43,13 +41,10 @@ impl core::fmt::Debug for LiftKey {
     }
 }
 
-/// A recursion proof that a segment proof verifies, for the statement in `public_values`.
-pub struct LiftProof {
-    /// The segment's statement (`SegmentStatement::to_field_elements`), then the program's
-    /// preprocessed commitment.
-    pub public_values: Vec<Val>,
-    pub proof: BatchProof<PlainConfig>,
-}
+/// A recursion proof that a segment proof verifies: its public values are the segment's
+/// statement (`SegmentStatement::to_field_elements`), then the program's preprocessed
+/// commitment.
+pub type LiftProof = RecursionProof;
 
 impl LiftKey {
     /// The key of `seg`'s shape.

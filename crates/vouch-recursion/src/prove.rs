@@ -9,6 +9,10 @@ use vouch_stark::batch::{prove_batch, verify_batch, BatchProof, ProverData, Star
 use vouch_stark::keys::{preprocess, verifier_common, CommitmentOf};
 use vouch_stark::{plain_config, Challenge, PlainConfig, Val, PARAMS};
 
+use vouch_stark::ood::{self, Ood};
+use vouch_stark::opening::{opening, Opening};
+use vouch_stark::symbolic::Lookups;
+
 use crate::air::{traces, CircuitAir};
 use crate::circuit::{Circuit, CircuitError};
 
@@ -100,8 +104,47 @@ impl CircuitKey {
     }
 }
 
+/// A recursion proof: the circuit's public values and the batch proof of its tables.
+pub struct RecursionProof {
+    pub public_values: Vec<Val>,
+    pub proof: BatchProof<PlainConfig>,
+}
+
+/// A recursion proof's openings, replayed natively: what a circuit that verifies it reads
+/// (the recursion's counterpart of `vouch_verifier::SegmentOod`).
+pub struct CircuitProofOod {
+    pub lookups: Vec<Lookups<Val>>,
+    pub ood: Ood<Val, Challenge>,
+    pub opening: Opening,
+}
+
+impl CircuitKey {
+    /// Verify `proof` under this key and replay its openings for a circuit verifying it.
+    pub fn proof_ood(&self, proof: &RecursionProof) -> Result<CircuitProofOod, CircuitProofError> {
+        verify(
+            &self.airs,
+            &self.log_heights,
+            self.commitment(),
+            &proof.public_values,
+            &proof.proof,
+        )?;
+        let config = plain_config(&PARAMS);
+        let common = verifier_common(&config, &self.airs, &self.log_heights, self.commitment());
+        let pv = public_values_per_table(&self.airs, &proof.public_values);
+        let ood = ood::instances(&config, &self.airs, &common, &proof.proof, &pv)
+            .map_err(CircuitProofError::Verify)?;
+        let opening = opening(&PARAMS, &self.airs, &common, &proof.proof, &pv)
+            .map_err(CircuitProofError::Verify)?;
+        Ok(CircuitProofOod {
+            lookups: common.lookups,
+            ood,
+            opening,
+        })
+    }
+}
+
 /// The public values as each table takes them: the public table all of them, the rest none.
-fn public_values_per_table(airs: &[CircuitAir], public: &[Val]) -> Vec<Vec<Val>> {
+pub(crate) fn public_values_per_table(airs: &[CircuitAir], public: &[Val]) -> Vec<Vec<Val>> {
     airs.iter()
         .map(|air| match air {
             CircuitAir::Public { .. } => public.to_vec(),
