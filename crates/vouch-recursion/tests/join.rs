@@ -1,7 +1,7 @@
 //! Joins of real lift proofs: two adjacent segments of a continuation join into a proof of
 //! the joined statement, which verifies for that statement only; a join of non-adjacent
 //! segments, of a halted segment followed by another, and of segments of two programs are
-//! each refused (the circuit names the chaining check that fails) and a proof of the
+//! each refused (the circuit names the chaining check that fails), and a proof of the
 //! unsatisfied assignment does not verify.
 
 mod common;
@@ -89,10 +89,34 @@ fn adjacent_segments_join_and_others_do_not() {
 
     // The halted last segment followed by segment 1.
     let after_halt = JoinKey::new(k(3), p(3), k(1), p(1)).unwrap();
-    refused(after_halt.join(k(3), p(3), k(1), p(1)), "a halted segment first");
+    refused(
+        after_halt.join(k(3), p(3), k(1), p(1)),
+        "a halted segment first",
+    );
     let failed = failed_checks(&after_halt, (k(3), p(3)), (k(1), p(1)));
     assert!(
         failed.contains(&"join: the left piece does not halt".to_string()),
+        "{failed:?}"
+    );
+
+    // Segment 0 followed by segment 1 of another program (same code, another exit code: another
+    // ROM, so another preprocessed commitment).
+    let other_program = {
+        use vouch_prover::{ProveOptions, ProvingKey};
+        let elf = common::program_with_exit(4);
+        let pk = ProvingKey::new(&vouch_executor::Program::from_elf(&elf).unwrap()).unwrap();
+        let opts = ProveOptions {
+            zk: false,
+            segment_cycles: 16,
+            ..Default::default()
+        };
+        pk.prove(&[], &opts, &|_| {}).unwrap().receipt
+    };
+    let (kb, pb) = lift(&other_program.segment_ood(1).unwrap());
+    let two = JoinKey::new(k(0), p(0), &kb.key, &pb).unwrap();
+    let failed = failed_checks(&two, (k(0), p(0)), (&kb.key, &pb));
+    assert!(
+        failed.contains(&"join: one program".to_string()),
         "{failed:?}"
     );
 

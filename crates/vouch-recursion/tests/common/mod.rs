@@ -8,6 +8,12 @@ use vouch_testkit::Asm;
 /// A program that exercises several chips (ALU, MUL, DIV, loads, stores, a branch loop, a
 /// COMMIT) and halts with exit code 3.
 pub fn program() -> Vec<u8> {
+    program_with_exit(3)
+}
+
+/// [`program`] halting with `exit_code`.
+#[allow(dead_code)]
+pub fn program_with_exit(exit_code: u32) -> Vec<u8> {
     let mut p = Asm::new();
     let data = p.alloc_zeroed(64);
     p.li(T0, data).li(T1, 7).li(T2, 0);
@@ -20,7 +26,7 @@ pub fn program() -> Vec<u8> {
         .addi(T1, T1, -1);
     p.bne(T1, ZERO, top);
     p.commit(b"sums");
-    p.halt_with_journal(3, b"sums");
+    p.halt_with_journal(exit_code, b"sums");
     p.elf()
 }
 
