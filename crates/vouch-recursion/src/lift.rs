@@ -60,8 +60,7 @@ impl LiftKey {
     /// Prove that `seg` verifies. Errors when it does not (its circuit is unsatisfied) or has
     /// another shape.
     pub fn lift(&self, seg: &SegmentOod) -> Result<LiftProof, LiftError> {
-        let other = SegmentCircuit::build(seg).map_err(LiftError::Circuit)?;
-        if other.shapes != self.circuit.shapes || other.opening != self.circuit.opening {
+        if SegmentCircuit::shape_of(seg) != self.circuit.shape() {
             return Err(LiftError::OtherShape);
         }
         let inputs = self.circuit.inputs(seg);

@@ -20,10 +20,21 @@ pub struct SegmentCircuit {
     /// The opening argument's shape, when the circuit checks it (plain proofs).
     pub opening: Option<OpeningShape>,
     pub num_public_values: usize,
+    seed: Vec<Val>,
     verifier: BatchVerifier,
     /// The challenges the circuit draws (for tests against the native transcript).
     pub zeta: Wire,
     pub alpha: Wire,
+}
+
+/// What a segment's circuit is specialised to: its tables' shapes, its opening argument's and
+/// its transcript's seed (a function of the batch's shape). Segments of one shape share a
+/// circuit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentShape {
+    pub tables: Vec<TableShape>,
+    pub opening: Option<OpeningShape>,
+    pub seed: Vec<Val>,
 }
 
 /// The machine's table names, for the labels of their checks.
@@ -65,10 +76,35 @@ impl SegmentCircuit {
             shapes: verifier.shapes.clone(),
             opening: verifier.opening.clone(),
             num_public_values: seg.public_values.len(),
+            seed: seg.ood.transcript.seed.clone(),
             zeta: verifier.zeta,
             alpha: verifier.alpha,
             verifier,
         })
+    }
+
+    /// The shape of `seg`, without building its circuit.
+    pub fn shape_of(seg: &SegmentOod) -> SegmentShape {
+        SegmentShape {
+            tables: seg
+                .machine
+                .airs()
+                .iter()
+                .zip(&seg.ood.instances)
+                .map(|(air, inst)| TableShape::of(air, inst))
+                .collect(),
+            opening: seg.opening.as_ref().map(OpeningShape::of),
+            seed: seg.ood.transcript.seed.clone(),
+        }
+    }
+
+    /// The shape this circuit verifies.
+    pub fn shape(&self) -> SegmentShape {
+        SegmentShape {
+            tables: self.shapes.clone(),
+            opening: self.opening.clone(),
+            seed: self.seed.clone(),
+        }
     }
 
     /// The circuit's public inputs for `seg`: the segment's statement, then the program's

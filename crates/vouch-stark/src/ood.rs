@@ -273,7 +273,8 @@ impl<F: Copy, const N: usize> CanObserve<MerkleCap<F, [F; N]>> for Recorder<F> {
     }
 }
 
-fn recorded<F: Copy, T>(value: T) -> Vec<F>
+/// What observing `value` puts into the sponge.
+pub(crate) fn recorded<F: Copy, T>(value: T) -> Vec<F>
 where
     Recorder<F>: CanObserve<T>,
 {

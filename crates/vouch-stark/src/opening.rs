@@ -97,8 +97,10 @@ pub struct Opening {
     pub betas: Vec<Challenge>,
 }
 
-fn digest_of(r: Recorder<Val>) -> Result<Digest, String> {
-    r.0.try_into()
+/// A commitment as one digest (cap height 0), as the sponge observes it.
+fn digest_of(c: &crate::ValCommitment) -> Result<Digest, String> {
+    ood::recorded::<Val, _>(c.clone())
+        .try_into()
         .map_err(|_| "a commitment is not one digest (cap height 0)".into())
 }
 
@@ -273,16 +275,11 @@ where
             round_paths: commit_paths.iter().map(|r| r[q].clone()).collect(),
         })
         .collect();
-    let record = |c: &crate::ValCommitment| -> Result<Digest, String> {
-        let mut r = Recorder(Vec::new());
-        p3_challenger::CanObserve::observe(&mut r, c.clone());
-        digest_of(r)
-    };
     let claims = claims
         .iter()
         .map(|c| {
             Ok(BatchClaim {
-                commitment: record(&c.commitment)?,
+                commitment: digest_of(&c.commitment)?,
                 matrices: c
                     .matrices
                     .iter()
@@ -316,7 +313,7 @@ where
         commit_phase_commits: fp
             .commit_phase_commits
             .iter()
-            .map(record)
+            .map(digest_of)
             .collect::<Result<_, _>>()?,
         commit_pow_witnesses: fp.commit_pow_witnesses.clone(),
         final_poly: fp.final_poly.clone(),
