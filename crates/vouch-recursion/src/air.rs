@@ -138,15 +138,16 @@ pub const NUM_TABLES: usize = 7;
 impl CircuitAir {
     /// The tables of `circuit` (the preprocessed columns are its operations).
     pub fn tables(circuit: &Circuit) -> Vec<CircuitAir> {
+        let heights = Self::log_heights(circuit);
         let rows: Vec<OpFixed<Val>> = circuit.ops.iter().filter_map(fixed_row).collect();
-        let mut values = vec![Val::ZERO; padded(rows.len()) * FIXED_WIDTH];
+        let mut values = vec![Val::ZERO; (1 << heights[1]) * FIXED_WIDTH];
         for (row, fixed) in values.chunks_exact_mut(FIXED_WIDTH).zip(&rows) {
             row.copy_from_slice(&fixed_values(fixed));
         }
-        let calls_table = |width: usize, bus: &'static str| {
+        let calls_table = |width: usize, bus: &'static str, log_height: usize| {
             let calls = poseidon2_calls(circuit, width);
             let row_width = CALL_FIXED + 2 * width;
-            let mut v = vec![Val::ZERO; padded(calls.len()) * row_width];
+            let mut v = vec![Val::ZERO; (1 << log_height) * row_width];
             for (row, (wires, swap)) in v.chunks_exact_mut(row_width).zip(&calls) {
                 row[0] = Val::ONE;
                 if let Some(bit) = swap {
@@ -169,9 +170,9 @@ impl CircuitAir {
                 fixed: RowMajorMatrix::new(values, FIXED_WIDTH),
                 w: extension_w(),
             },
-            calls_table(WIDTH, POSEIDON2.name()),
+            calls_table(WIDTH, POSEIDON2.name(), heights[2]),
             CircuitAir::Poseidon2(Poseidon2Chip),
-            calls_table(WIDTH_24, TABLE_24.bus),
+            calls_table(WIDTH_24, TABLE_24.bus, heights[4]),
             CircuitAir::Poseidon2Wide(TABLE_24),
             CircuitAir::Public {
                 wires: circuit.public.iter().map(|w| w.0).collect(),
@@ -179,8 +180,43 @@ impl CircuitAir {
         ]
     }
 
-    /// Log heights of the tables of `circuit`, in table order.
+    /// The tables of every circuit with `num_public` public inputs on its first wires, without
+    /// operations: what a verifier needs (constraints and preprocessed widths), the
+    /// operations being the key's commitment.
+    pub fn without_operations(num_public: usize) -> Vec<CircuitAir> {
+        let calls = |width: usize, bus: &'static str| CircuitAir::Poseidon2Calls {
+            fixed: RowMajorMatrix::new(Vec::new(), CALL_FIXED + 2 * width),
+            width,
+            bus,
+        };
+        vec![
+            CircuitAir::Witness,
+            CircuitAir::Ops {
+                fixed: RowMajorMatrix::new(Vec::new(), FIXED_WIDTH),
+                w: extension_w(),
+            },
+            calls(WIDTH, POSEIDON2.name()),
+            CircuitAir::Poseidon2(Poseidon2Chip),
+            calls(WIDTH_24, TABLE_24.bus),
+            CircuitAir::Poseidon2Wide(TABLE_24),
+            CircuitAir::Public {
+                wires: (0..num_public as u32).collect(),
+            },
+        ]
+    }
+
+    /// Log heights of the tables of `circuit`, in table order: as small as its wires, operations
+    /// and calls allow, and at least its `min_log_heights`.
     pub fn log_heights(circuit: &Circuit) -> Vec<usize> {
+        let natural = Self::natural_log_heights(circuit);
+        match circuit.min_log_heights.as_slice() {
+            [] => natural,
+            min => natural.iter().zip(min).map(|(&n, &m)| n.max(m)).collect(),
+        }
+    }
+
+    /// Log heights of the tables of `circuit` without padding.
+    pub fn natural_log_heights(circuit: &Circuit) -> Vec<usize> {
         let ops = circuit
             .ops
             .iter()
@@ -199,6 +235,28 @@ impl CircuitAir {
         ]
         .map(|h| h.trailing_zeros() as usize)
         .to_vec()
+    }
+}
+
+impl Circuit {
+    /// Prove this circuit in tables of (at least) `log_heights`, so that every circuit of one
+    /// kind has one shape; an error names the first table the circuit does not fit.
+    pub fn pad_to(&mut self, log_heights: &[usize]) -> Result<(), String> {
+        if log_heights.len() != NUM_TABLES {
+            return Err(format!(
+                "{} heights for {NUM_TABLES} tables",
+                log_heights.len()
+            ));
+        }
+        let natural = CircuitAir::natural_log_heights(self);
+        if let Some(i) = (0..NUM_TABLES).find(|&i| natural[i] > log_heights[i]) {
+            return Err(format!(
+                "table {i} needs 2^{} rows, the shape has 2^{}",
+                natural[i], log_heights[i]
+            ));
+        }
+        self.min_log_heights = log_heights.to_vec();
+        Ok(())
     }
 }
 
@@ -518,8 +576,8 @@ pub fn traces(circuit: &Circuit, wires: &[Challenge]) -> Vec<RowMajorMatrix<Val>
         .iter()
         .map(|i| core::array::from_fn(|k| i[k]))
         .collect();
-    let poseidon2 = TABLE_16.generate(&inputs);
-    let poseidon2_wide = TABLE_24.generate(&wide_inputs);
+    let poseidon2 = TABLE_16.generate_with_height(&inputs, heights[3]);
+    let poseidon2_wide = TABLE_24.generate_with_height(&wide_inputs, heights[5]);
 
     let mut public = vec![Val::ZERO; heights[6] * (1 + circuit.public.len())];
     public[0] = Val::ONE;

@@ -121,6 +121,9 @@ pub struct Circuit {
     pub public: Vec<Wire>,
     /// Names of the assertions, indexed by their `label`.
     pub labels: Vec<String>,
+    /// Smallest log2 height of each table (empty: each as small as the circuit allows); set
+    /// by `Circuit::pad_to` so that circuits of one kind prove in one shape.
+    pub min_log_heights: Vec<usize>,
 }
 
 impl Circuit {
@@ -627,6 +630,7 @@ impl CircuitBuilder {
             num_inputs: self.num_inputs,
             public: self.public,
             labels: self.labels,
+            min_log_heights: Vec::new(),
         }
     }
 }

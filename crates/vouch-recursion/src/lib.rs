@@ -19,13 +19,17 @@
 //! - [`segment`]: a segment proof's verification as one circuit, the segment's statement and
 //!   the program's preprocessed commitment as its public inputs.
 //!
+//! - [`node`]: the one shape and public-value layout of every recursion proof, and a proof
+//!   with the commitment of its key.
+//! - [`keyset`]: the Merkle tree of trusted keys, whose root every recursion proof carries.
 //! - [`lift`]: a segment proof verified in a recursion proof, whose public values are the
-//!   segment's statement and the program's preprocessed commitment (one key per segment shape).
+//!   segment's statement, the program's preprocessed commitment and the key root (one key per
+//!   segment shape).
+//! - [`join`]: two recursion proofs of adjacent pieces of a run verified in one, under any
+//!   keys of the key set (one join key), and a run's lifts aggregated into one proof.
 //!
-//! - [`join`]: two recursion proofs of adjacent pieces of a run verified in one, whose public
-//!   values are the joined statement (one key per pair of children's keys).
-//!
-//! Still to come: one key for every shape; the final layer; succinct receipts.
+//! Still to come: one lift key for every segment shape (so that the key set is a constant);
+//! the final layer; succinct receipts.
 
 pub mod air;
 pub mod batch;
@@ -34,8 +38,10 @@ pub mod circuit;
 pub mod constraints;
 pub mod fri;
 pub mod join;
+pub mod keyset;
 pub mod lift;
 pub mod merkle;
+pub mod node;
 pub mod opening;
 pub mod prove;
 pub mod segment;

@@ -7,7 +7,7 @@
 use vouch_stark::air::BaseAir;
 use vouch_stark::batch::{prove_batch, verify_batch, BatchProof, ProverData, StarkInstance};
 use vouch_stark::keys::{preprocess, verifier_common, CommitmentOf};
-use vouch_stark::{plain_config, Challenge, PlainConfig, Val, PARAMS};
+use vouch_stark::{plain_config, Challenge, Params, PlainConfig, Val, PARAMS};
 
 use vouch_stark::ood::{self, Ood};
 use vouch_stark::opening::{opening, Opening};
@@ -15,6 +15,17 @@ use vouch_stark::symbolic::Lookups;
 
 use crate::air::{traces, CircuitAir};
 use crate::circuit::{Circuit, CircuitError};
+
+/// The parameters recursion proofs are proven with: blowup 4 and half the queries of segment
+/// proofs (the same conjectured security, `log_blowup · queries` plus the grinds). A circuit
+/// that verifies a recursion proof spends most of its operations per query, and the recursion
+/// tables are narrow, so a higher blowup makes the join circuit about half as large for a
+/// small cost in the (narrow) LDE.
+pub const RECURSION_PARAMS: Params = Params {
+    log_blowup: 2,
+    num_queries: 45,
+    ..PARAMS
+};
 
 /// What proving and verifying a circuit needs: its tables and their preprocessed data.
 pub struct CircuitKey {
@@ -47,7 +58,7 @@ impl CircuitKey {
     pub fn new(circuit: &Circuit) -> Result<Self, CircuitProofError> {
         let airs = CircuitAir::tables(circuit);
         let log_heights = CircuitAir::log_heights(circuit);
-        let config = plain_config(&PARAMS);
+        let config = plain_config(&RECURSION_PARAMS);
         let data = preprocess(&config, &airs, &log_heights)
             .map_err(|e| CircuitProofError::Prove(format!("{e:?}")))?;
         Ok(Self {
@@ -98,13 +109,14 @@ impl CircuitKey {
                 public_values,
             })
             .collect();
-        let config = plain_config(&PARAMS);
+        let config = plain_config(&RECURSION_PARAMS);
         prove_batch(&config, &instances, &self.data)
             .map_err(|e| CircuitProofError::Prove(format!("{e:?}")))
     }
 }
 
 /// A recursion proof: the circuit's public values and the batch proof of its tables.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct RecursionProof {
     pub public_values: Vec<Val>,
     pub proof: BatchProof<PlainConfig>,
@@ -128,12 +140,12 @@ impl CircuitKey {
             &proof.public_values,
             &proof.proof,
         )?;
-        let config = plain_config(&PARAMS);
+        let config = plain_config(&RECURSION_PARAMS);
         let common = verifier_common(&config, &self.airs, &self.log_heights, self.commitment());
         let pv = public_values_per_table(&self.airs, &proof.public_values);
         let ood = ood::instances(&config, &self.airs, &common, &proof.proof, &pv)
             .map_err(CircuitProofError::Verify)?;
-        let opening = opening(&PARAMS, &self.airs, &common, &proof.proof, &pv)
+        let opening = opening(&RECURSION_PARAMS, &self.airs, &common, &proof.proof, &pv)
             .map_err(CircuitProofError::Verify)?;
         Ok(CircuitProofOod {
             lookups: common.lookups,
@@ -174,7 +186,7 @@ pub fn verify(
             public.len()
         )));
     }
-    let config = plain_config(&PARAMS);
+    let config = plain_config(&RECURSION_PARAMS);
     let common = verifier_common(&config, airs, log_heights, commitment);
     verify_batch(
         &config,

@@ -20,6 +20,8 @@ pub struct SegmentCircuit {
     /// The opening argument's shape, when the circuit checks it (plain proofs).
     pub opening: Option<OpeningShape>,
     pub num_public_values: usize,
+    /// Public inputs after the program's commitment that the circuit leaves free.
+    pub extra: usize,
     seed: Vec<Val>,
     verifier: BatchVerifier,
     /// The challenges the circuit draws (for tests against the native transcript).
@@ -52,6 +54,12 @@ fn names(n: usize) -> Vec<String> {
 impl SegmentCircuit {
     /// Build the circuit for the shape of `seg` (its table heights, widths and domains).
     pub fn build(seg: &SegmentOod) -> Result<Self, String> {
+        Self::build_with(seg, 0)
+    }
+
+    /// As [`Self::build`], with `extra` more public inputs after the program's commitment,
+    /// which the circuit does not constrain (the lift's key root, which only a join checks).
+    pub fn build_with(seg: &SegmentOod, extra: usize) -> Result<Self, String> {
         let airs = seg.machine.airs();
         let mut cb = CircuitBuilder::new();
         let public: Vec<_> = (0..seg.public_values.len())
@@ -63,6 +71,9 @@ impl SegmentCircuit {
             .preprocessed
             .as_ref()
             .map(|c| c.iter().map(|_| cb.public_input()).collect());
+        for _ in 0..extra {
+            cb.public_input();
+        }
         let data = BatchProofData {
             airs,
             lookups: &seg.lookups,
@@ -76,6 +87,7 @@ impl SegmentCircuit {
             shapes: verifier.shapes.clone(),
             opening: verifier.opening.clone(),
             num_public_values: seg.public_values.len(),
+            extra,
             seed: seg.ood.transcript.seed.clone(),
             zeta: verifier.zeta,
             alpha: verifier.alpha,
@@ -117,8 +129,16 @@ impl SegmentCircuit {
 
     /// The circuit's inputs for `seg` (which must have this circuit's shape).
     pub fn inputs(&self, seg: &SegmentOod) -> Vec<Challenge> {
+        self.inputs_with(seg, &[])
+    }
+
+    /// The circuit's inputs for `seg`, with `extra` as the free public inputs (as many as the
+    /// circuit has).
+    pub fn inputs_with(&self, seg: &SegmentOod, extra: &[Val]) -> Vec<Challenge> {
+        assert_eq!(extra.len(), self.extra, "the circuit's free public inputs");
         let mut v: Vec<Challenge> = Self::public_values(seg)
             .into_iter()
+            .chain(extra.iter().copied())
             .map(Challenge::from)
             .collect();
         v.extend(self.verifier.values(&seg.ood, seg.opening.as_ref()));

@@ -1,31 +1,26 @@
-//! Joins of real lift proofs: two adjacent segments of a continuation join into a proof of
-//! the joined statement, which verifies for that statement only; a join of non-adjacent
-//! segments, of a halted segment followed by another, and of segments of two programs are
-//! each refused (the circuit names the chaining check that fails), and a proof of the
-//! unsatisfied assignment does not verify.
+//! Joins and aggregation of real lift proofs under one join key and a key set.
+//!
+//! A whole run (several segments) aggregates into one proof of the run's statement (the first
+//! segment's root in, the last one's root out, halt and exit code) under the join key, which
+//! checks as the top of the set and under no other set. Refused, each by the circuit check
+//! that names it: a join of non-adjacent segments, of a halted segment followed by another, of
+//! segments of two programs, of a child whose key is not in the set (a changed path), and of a
+//! child that carries another key root; a forced proof of an unsatisfied join does not verify.
 
 mod common;
 
+use vouch_machine::public::{EXIT_CODE, HALTED, ROOT_IN, ROOT_OUT};
 use vouch_recursion::join::{JoinError, JoinKey};
-use vouch_recursion::lift::{LiftKey, LiftProof};
-use vouch_recursion::prove::{CircuitKey, CircuitProofError, RecursionProof};
+use vouch_recursion::keyset::KeySet;
+use vouch_recursion::lift::LiftKey;
+use vouch_recursion::node::{Node, NUM_RECURSION_PUBLIC_VALUES};
+use vouch_recursion::prove::{CircuitProofError, RecursionProof};
 use vouch_stark::field::PrimeCharacteristicRing;
-use vouch_stark::Val;
-
-fn lift(seg: &vouch_verifier::SegmentOod) -> (LiftKey, LiftProof) {
-    let key = LiftKey::for_segment(seg).unwrap();
-    let proof = key.lift(seg).unwrap();
-    (key, proof)
-}
+use vouch_stark::{Challenge, Val};
 
 /// The chaining checks an unsatisfied join trips (evaluating without stopping).
-fn failed_checks(
-    join: &JoinKey,
-    (lk, l): (&CircuitKey, &RecursionProof),
-    (rk, r): (&CircuitKey, &RecursionProof),
-) -> Vec<String> {
-    let inputs = join.inputs(lk, l, rk, r).unwrap();
-    let wires = join.circuit.eval_unchecked(&inputs).unwrap();
+fn failed_checks(join: &JoinKey, inputs: &[Challenge]) -> Vec<String> {
+    let wires = join.circuit.eval_unchecked(inputs).unwrap();
     join.circuit
         .failed_assertions(&wires)
         .into_iter()
@@ -33,7 +28,7 @@ fn failed_checks(
         .collect()
 }
 
-fn refused(r: Result<RecursionProof, JoinError>, what: &str) {
+fn refused(r: Result<Node, JoinError>, what: &str) {
     match r {
         Err(JoinError::Proof(CircuitProofError::Unsatisfied(e))) => println!("{what}: {e}"),
         Err(e) => panic!("{what}: {e}"),
@@ -42,90 +37,148 @@ fn refused(r: Result<RecursionProof, JoinError>, what: &str) {
 }
 
 #[test]
-fn adjacent_segments_join_and_others_do_not() {
-    let receipt = common::receipt(false, 16);
+fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
+    let receipt = common::receipt(false, 24);
     let n = receipt.proof.segments.len();
     assert!(n >= 3, "{n} segments");
-    let segs: Vec<_> = [0, 1, 2, n - 1]
+    let segs: Vec<_> = (0..n).map(|i| receipt.segment_ood(i).unwrap()).collect();
+    // Segment 0 and the last segment may differ in shape from the middle ones.
+    let mut lift_keys: Vec<LiftKey> = Vec::new();
+    let key_of: Vec<usize> = segs
         .iter()
-        .map(|&i| receipt.segment_ood(i).unwrap())
+        .map(|seg| {
+            let shape = vouch_recursion::segment::SegmentCircuit::shape_of(seg);
+            match lift_keys.iter().position(|k| k.circuit.shape() == shape) {
+                Some(i) => i,
+                None => {
+                    lift_keys.push(LiftKey::for_segment(seg).unwrap());
+                    lift_keys.len() - 1
+                }
+            }
+        })
         .collect();
-    let lifts: Vec<(LiftKey, LiftProof)> = segs.iter().map(lift).collect();
-    let k = |i: usize| &lifts[i].0.key;
-    let p = |i: usize| &lifts[i].1;
 
+    // The join circuit is laid out from any recursion proof (every one has the recursion
+    // shape): a lift under a placeholder root.
     let t = std::time::Instant::now();
-    let join = JoinKey::new(k(0), p(0), k(1), p(1)).unwrap();
-    let proof = join.join(k(0), p(0), k(1), p(1)).unwrap();
+    let template = lift_keys[0].lift(&segs[0], &[Val::ZERO; 8]).unwrap();
+    let join = JoinKey::new(&template).unwrap();
     let (arith, ..) = join.circuit.counts();
     println!(
-        "join circuit: {} wires, {arith} operations, tables 2^{:?}; key and proof in {:.1} s",
+        "join circuit: {} wires, {arith} operations, tables 2^{:?}; template and key in {:.1} s",
         join.circuit.num_wires,
         join.key.log_heights,
         t.elapsed().as_secs_f64()
     );
-    join.verify(&proof).unwrap();
-    // The joined statement: segment 0's root in, segment 1's root out.
-    use vouch_machine::public::{ROOT_IN, ROOT_OUT};
-    assert_eq!(
-        proof.public_values[ROOT_IN..ROOT_IN + 8],
-        p(0).public_values[ROOT_IN..ROOT_IN + 8]
-    );
-    assert_eq!(
-        proof.public_values[ROOT_OUT..ROOT_OUT + 8],
-        p(1).public_values[ROOT_OUT..ROOT_OUT + 8]
-    );
-    let mut other = proof;
-    other.public_values[ROOT_IN] += Val::ONE;
-    assert!(join.verify(&other).is_err(), "another root in verified");
+    let mut keys: Vec<_> = lift_keys.iter().map(LiftKey::digest).collect();
+    keys.push(join.digest());
+    let set = KeySet::new(&keys).unwrap();
+    let root = set.root();
+    let lifts: Vec<Node> = segs
+        .iter()
+        .zip(&key_of)
+        .map(|(seg, &k)| lift_keys[k].lift(seg, &root).unwrap())
+        .collect();
 
-    // Segments 0 and 2 (1 skipped), under a join of their keys.
-    let skip = JoinKey::new(k(0), p(0), k(2), p(2)).unwrap();
-    refused(skip.join(k(0), p(0), k(2), p(2)), "non-adjacent segments");
+    // Segments 0 and 2 (1 skipped).
+    let skip = join.inputs(&set, &lifts[0], &lifts[2]).unwrap();
     assert_eq!(
-        failed_checks(&skip, (k(0), p(0)), (k(2), p(2))),
+        failed_checks(&join, &skip),
         ["join: the left's root out is the right's root in"]
     );
+    refused(
+        join.join(&set, &lifts[0], &lifts[2]),
+        "non-adjacent segments",
+    );
+    // A forced proof of it does not verify.
+    let wires = join.circuit.eval_unchecked(&skip).unwrap();
+    let forced = Node {
+        key: join.digest(),
+        proof: RecursionProof {
+            public_values: JoinKey::joined(
+                &lifts[0].proof.public_values,
+                &lifts[2].proof.public_values,
+            ),
+            proof: join.key.prove_wires(&join.circuit, &wires).unwrap(),
+        },
+    };
+    assert!(forced.verify().is_err(), "a forced join verified");
 
     // The halted last segment followed by segment 1.
-    let after_halt = JoinKey::new(k(3), p(3), k(1), p(1)).unwrap();
-    refused(
-        after_halt.join(k(3), p(3), k(1), p(1)),
-        "a halted segment first",
-    );
-    let failed = failed_checks(&after_halt, (k(3), p(3)), (k(1), p(1)));
+    let failed = failed_checks(&join, &join.inputs(&set, &lifts[n - 1], &lifts[1]).unwrap());
     assert!(
         failed.contains(&"join: the left piece does not halt".to_string()),
         "{failed:?}"
     );
 
     // Segment 0 followed by segment 1 of another program (same code, another exit code: another
-    // ROM, so another preprocessed commitment).
+    // ROM, so another preprocessed commitment; the same shape, so the same lift key).
     let other_program = {
         use vouch_prover::{ProveOptions, ProvingKey};
         let elf = common::program_with_exit(4);
         let pk = ProvingKey::new(&vouch_executor::Program::from_elf(&elf).unwrap()).unwrap();
         let opts = ProveOptions {
             zk: false,
-            segment_cycles: 16,
+            segment_cycles: 24,
             ..Default::default()
         };
         pk.prove(&[], &opts, &|_| {}).unwrap().receipt
     };
-    let (kb, pb) = lift(&other_program.segment_ood(1).unwrap());
-    let two = JoinKey::new(k(0), p(0), &kb.key, &pb).unwrap();
-    let failed = failed_checks(&two, (k(0), p(0)), (&kb.key, &pb));
+    let other = lift_keys[key_of[1]]
+        .lift(&other_program.segment_ood(1).unwrap(), &root)
+        .unwrap();
+    let failed = failed_checks(&join, &join.inputs(&set, &lifts[0], &other).unwrap());
     assert!(
         failed.contains(&"join: one program".to_string()),
         "{failed:?}"
     );
 
-    // A forced proof of the non-adjacent join does not verify.
-    let inputs = skip.inputs(k(0), p(0), k(2), p(2)).unwrap();
-    let wires = skip.circuit.eval_unchecked(&inputs).unwrap();
-    let proof = RecursionProof {
-        public_values: JoinKey::joined(&p(0).public_values, &p(2).public_values),
-        proof: skip.key.prove_wires(&skip.circuit, &wires).unwrap(),
-    };
-    assert!(skip.verify(&proof).is_err(), "a forced join verified");
+    // A child under a key outside the set: the path is refused.
+    let mut inputs = join.inputs(&set, &lifts[0], &lifts[1]).unwrap();
+    assert!(failed_checks(&join, &inputs).is_empty());
+    let first_bit = 2 * NUM_RECURSION_PUBLIC_VALUES + 8;
+    inputs[first_bit] = Challenge::ONE - inputs[first_bit];
+    assert_eq!(
+        failed_checks(&join, &inputs),
+        ["join: the left key is in the key set"]
+    );
+    let without = KeySet::new(&[join.digest()]).unwrap();
+    assert!(matches!(
+        join.inputs(&without, &lifts[0], &lifts[1]),
+        Err(JoinError::UnknownKey)
+    ));
+
+    // A child carrying another key root (lifted under a set it was never checked against).
+    let stray = lift_keys[key_of[1]].lift(&segs[1], &[Val::ONE; 8]).unwrap();
+    let failed = failed_checks(&join, &join.inputs(&set, &lifts[0], &stray).unwrap());
+    assert_eq!(failed, ["join: the right child has the join's key root"]);
+
+    // The whole run, in one proof.
+    let t = std::time::Instant::now();
+    let first = lifts[0].proof.public_values.clone();
+    let last = lifts[n - 1].proof.public_values.clone();
+    let top = join.aggregate(&set, lifts).unwrap();
+    println!(
+        "{n} segments aggregated ({} joins) in {:.1} s",
+        n - 1,
+        t.elapsed().as_secs_f64()
+    );
+    top.verify_in(&set).unwrap();
+    let pv = &top.proof.public_values;
+    assert_eq!(pv[ROOT_IN..ROOT_IN + 8], first[ROOT_IN..ROOT_IN + 8]);
+    assert_eq!(pv[ROOT_OUT..ROOT_OUT + 8], last[ROOT_OUT..ROOT_OUT + 8]);
+    assert_eq!(pv[HALTED], Val::ONE);
+    assert_eq!(pv[EXIT_CODE], Val::from_u32(3));
+    assert_eq!(top.key, join.digest());
+    let other_set = KeySet::new(&[join.digest()]).unwrap();
+    assert!(
+        top.verify_in(&other_set).is_err(),
+        "verified in another set"
+    );
+    let mut changed = top;
+    changed.proof.public_values[EXIT_CODE] = Val::from_u32(4);
+    assert!(
+        changed.verify_in(&set).is_err(),
+        "another exit code verified"
+    );
 }

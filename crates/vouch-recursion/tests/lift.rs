@@ -4,26 +4,40 @@
 //! statement (the continuation-forgery class: segment 1's proof claimed with segment 0's
 //! roots), and a lift checked under another shape's key are each rejected — the prover refuses
 //! (the circuit is unsatisfied), and a proof of the unsatisfied assignment does not verify.
+//! Every lift is proven in the one recursion shape, whatever its segment's.
 
 mod common;
 
-use vouch_recursion::lift::{LiftError, LiftKey, LiftProof};
-use vouch_recursion::prove::CircuitProofError;
+use vouch_recursion::keyset::KeyDigest;
+use vouch_recursion::lift::{LiftError, LiftKey};
+use vouch_recursion::node::{Node, KEY_ROOT, RECURSION_LOG_HEIGHTS};
+use vouch_recursion::prove::{CircuitProofError, RecursionProof};
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::{Challenge, Val};
 use vouch_verifier::SegmentOod;
 
+/// A key root for the tests (a lift does not check its root).
+const ROOT: KeyDigest = [Val::ONE; 8];
+
 /// Prove the circuit on whatever `seg` gives, satisfied or not, as a cheating prover would.
-fn forced(key: &LiftKey, seg: &SegmentOod) -> LiftProof {
+fn forced(key: &LiftKey, seg: &SegmentOod) -> Node {
     let c = &key.circuit;
-    let wires = c.circuit.eval_unchecked(&c.inputs(seg)).unwrap();
-    LiftProof {
-        public_values: vouch_recursion::segment::SegmentCircuit::public_values(seg),
-        proof: key.key.prove_wires(&c.circuit, &wires).unwrap(),
+    let wires = c
+        .circuit
+        .eval_unchecked(&c.inputs_with(seg, &ROOT))
+        .unwrap();
+    let mut public_values = vouch_recursion::segment::SegmentCircuit::public_values(seg);
+    public_values.extend(ROOT);
+    Node {
+        key: key.digest(),
+        proof: RecursionProof {
+            public_values,
+            proof: key.key.prove_wires(&c.circuit, &wires).unwrap(),
+        },
     }
 }
 
-fn unsatisfied(r: Result<LiftProof, LiftError>, what: &str) {
+fn unsatisfied(r: Result<Node, LiftError>, what: &str) {
     match r {
         Err(LiftError::Proof(CircuitProofError::Unsatisfied(e))) => println!("{what}: {e}"),
         Err(e) => panic!("{what}: {e}"),
@@ -36,12 +50,16 @@ fn a_lift_verifies_for_its_statement_only() {
     let r = common::receipt(false, 1 << 20);
     let seg = r.segment_ood(0).unwrap();
     let key = LiftKey::for_segment(&seg).unwrap();
-    let mut lift = key.lift(&seg).unwrap();
-    key.verify(&lift).unwrap();
+    let mut lift = key.lift(&seg, &ROOT).unwrap();
+    lift.verify().unwrap();
     let (arith, ..) = key.circuit.circuit.counts();
     println!(
         "lift circuit: {} wires, {arith} operations, tables 2^{:?}",
         key.circuit.circuit.num_wires, key.key.log_heights
+    );
+    assert_eq!(
+        key.key.log_heights, RECURSION_LOG_HEIGHTS,
+        "the recursion shape"
     );
 
     // Another statement or program for the same proof.
@@ -52,24 +70,25 @@ fn a_lift_verifies_for_its_statement_only() {
         ("root in", vouch_machine::public::ROOT_IN),
         ("journal digest", vouch_machine::public::JOURNAL_DIGEST + 31),
         ("program commitment", n + 2),
+        ("key root", KEY_ROOT + 5),
     ] {
-        lift.public_values[at] += Val::ONE;
-        assert!(key.verify(&lift).is_err(), "another {what} verified");
-        lift.public_values[at] -= Val::ONE;
-        key.verify(&lift).unwrap();
+        lift.proof.public_values[at] += Val::ONE;
+        assert!(lift.verify().is_err(), "another {what} verified");
+        lift.proof.public_values[at] -= Val::ONE;
+        lift.verify().unwrap();
     }
 
     // A corrupted segment proof: a quotient opening.
     let mut bad = r.segment_ood(0).unwrap();
     bad.ood.instances[4].quotient_chunks[0][0] += Challenge::ONE;
-    unsatisfied(key.lift(&bad), "a changed quotient opening");
-    assert!(key.verify(&forced(&key, &bad)).is_err());
+    unsatisfied(key.lift(&bad, &ROOT), "a changed quotient opening");
+    assert!(forced(&key, &bad).verify().is_err());
 
     // One FRI query of the segment proof fails.
     let mut bad = r.segment_ood(0).unwrap();
     bad.opening.as_mut().unwrap().queries[7].rows[0][3][1] += Val::ONE;
-    unsatisfied(key.lift(&bad), "a failing FRI query");
-    assert!(key.verify(&forced(&key, &bad)).is_err());
+    unsatisfied(key.lift(&bad, &ROOT), "a failing FRI query");
+    assert!(forced(&key, &bad).verify().is_err());
 }
 
 #[test]
@@ -79,13 +98,16 @@ fn a_segment_cannot_be_lifted_for_another_segments_statement() {
     let first = r.segment_ood(0).unwrap();
     let mut second = r.segment_ood(1).unwrap();
     let key = LiftKey::for_segment(&second).unwrap();
-    key.verify(&key.lift(&second).unwrap()).unwrap();
+    key.lift(&second, &ROOT).unwrap().verify().unwrap();
 
     // Segment 1's proof claimed from segment 0's root in (the forgery that splices a segment
     // run from another state into a chain): the statement is absorbed by the transcript.
     second.public_values = first.public_values.clone();
-    unsatisfied(key.lift(&second), "segment 1 under segment 0's statement");
-    assert!(key.verify(&forced(&key, &second)).is_err());
+    unsatisfied(
+        key.lift(&second, &ROOT),
+        "segment 1 under segment 0's statement",
+    );
+    assert!(forced(&key, &second).verify().is_err());
 
     // Under another shape's key (a longer run, whose tables are taller than the minimum
     // height this program's segments all have): no lift, and a lift does not verify under it.
@@ -109,12 +131,14 @@ fn a_segment_cannot_be_lifted_for_another_segments_statement() {
     let other = LiftKey::for_segment(&longer.segment_ood(0).unwrap()).unwrap();
     assert_ne!(other.circuit.shape(), key.circuit.shape());
     let honest = r.segment_ood(1).unwrap();
-    assert!(matches!(other.lift(&honest), Err(LiftError::OtherShape)));
-    let proof = key.lift(&honest).unwrap();
-    assert!(
-        other.verify(&proof).is_err(),
-        "a lift verified under another key"
-    );
+    assert!(matches!(
+        other.lift(&honest, &ROOT),
+        Err(LiftError::OtherShape)
+    ));
+    let mut proof = key.lift(&honest, &ROOT).unwrap();
+    assert_ne!(other.digest(), key.digest());
+    proof.key = other.digest();
+    assert!(proof.verify().is_err(), "a lift verified under another key");
 }
 
 #[test]

@@ -253,9 +253,15 @@ where
     /// The table for `inputs` (one row each, `mult` 1), padded to a power of two (at least
     /// [`crate::MIN_HEIGHT`]) with permutations of zero and `mult` 0.
     pub fn generate(&self, inputs: &[[Val; W]]) -> RowMajorMatrix<Val> {
+        self.generate_with_height(inputs, crate::padded_height(inputs.len()))
+    }
+
+    /// As [`Self::generate`], padded to `height` rows (a power of two, at least as many as
+    /// there are inputs: callers that fix a table's height, like the recursion's fixed shapes).
+    pub fn generate_with_height(&self, inputs: &[[Val; W]], height: usize) -> RowMajorMatrix<Val> {
         use vouch_stark::par::*;
+        debug_assert!(height.is_power_of_two() && height >= inputs.len());
         let width = self.width();
-        let height = crate::padded_height(inputs.len());
         let mut padding = vec![Val::ZERO; width];
         self.populate(&mut padding, [Val::ZERO; W], Val::ZERO);
         let mut values = vec![Val::ZERO; height * width];
