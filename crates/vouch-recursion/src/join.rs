@@ -66,30 +66,28 @@ fn names(side: &str, airs: &[CircuitAir]) -> Vec<String> {
         .collect()
 }
 
-/// The circuit verifying one child under a key given as an input, in the key tree of `root`:
-/// its public values' wires and verifier.
-fn child(
+/// The circuit verifying one recursion proof under a key given as an input, in the key tree
+/// of `root`: its public values' wires and verifier. Its inputs, in order: the public values,
+/// the key commitment, the key's path ([`crate::keyset::KeyPath::values`]), the proof's
+/// ([`BatchVerifier::values`]). `who` starts the checks' labels ("join: the left").
+pub(crate) fn child(
     cb: &mut CircuitBuilder,
-    side: &str,
+    who: &str,
     airs: &[CircuitAir],
     data: &CircuitProofOod,
     root: &[Wire],
 ) -> Result<(Vec<Wire>, BatchVerifier), String> {
     let pv = cb.inputs(NUM_RECURSION_PUBLIC_VALUES);
     let key: Digest = core::array::from_fn(|_| cb.input());
-    assert_member(
-        cb,
-        key,
-        root,
-        &format!("join: the {side} key is in the key set"),
-    );
+    assert_member(cb, key, root, &format!("{who} key is in the key set"));
     for i in 0..DIGEST {
         cb.assert_eq(
             pv[KEY_ROOT + i],
             root[i],
-            &format!("join: the {side} child has the join's key root"),
+            &format!("{who} child carries the key root"),
         );
     }
+    let side = who.rsplit(' ').next().unwrap_or(who);
     let public: Vec<Vec<Wire>> = airs
         .iter()
         .map(|a| match a {
@@ -136,8 +134,10 @@ impl JoinKey {
             .map(|_| cb.public_input())
             .collect();
         let root = &out[KEY_ROOT..KEY_ROOT + DIGEST];
-        let (pl, vl) = child(&mut cb, "left", &airs, &data, root).map_err(JoinError::Circuit)?;
-        let (pr, vr) = child(&mut cb, "right", &airs, &data, root).map_err(JoinError::Circuit)?;
+        let (pl, vl) =
+            child(&mut cb, "join: the left", &airs, &data, root).map_err(JoinError::Circuit)?;
+        let (pr, vr) =
+            child(&mut cb, "join: the right", &airs, &data, root).map_err(JoinError::Circuit)?;
         cb.assert_zero(pl[HALTED], "join: the left piece does not halt");
         for i in 0..DIGEST {
             cb.assert_eq(
@@ -189,12 +189,7 @@ impl JoinKey {
             &r.proof.public_values,
         ));
         for (node, verifier) in [(l, &self.left), (r, &self.right)] {
-            let data = node.ood().map_err(JoinError::Child)?;
-            let path = set.path(&node.key).ok_or(JoinError::UnknownKey)?;
-            v.extend(base(&node.proof.public_values));
-            v.extend(base(&node.key));
-            v.extend(base(&path.values()));
-            v.extend(verifier.values(&data.ood, Some(&data.opening)));
+            v.extend(child_inputs(set, node, verifier)?);
         }
         if v.len() != self.circuit.num_inputs {
             return Err(JoinError::OtherShape);
@@ -234,6 +229,22 @@ impl JoinKey {
         }
         level.pop().ok_or(JoinError::Empty)
     }
+}
+
+/// The inputs of [`child`] for `node` under the keys of `set`.
+pub(crate) fn child_inputs(
+    set: &KeySet,
+    node: &Node,
+    verifier: &BatchVerifier,
+) -> Result<Vec<Challenge>, JoinError> {
+    let data = node.ood().map_err(JoinError::Child)?;
+    let path = set.path(&node.key).ok_or(JoinError::UnknownKey)?;
+    let mut v: Vec<Val> = node.proof.public_values.clone();
+    v.extend(node.key);
+    v.extend(path.values());
+    let mut v: Vec<Challenge> = v.into_iter().map(Challenge::from).collect();
+    v.extend(verifier.values(&data.ood, Some(&data.opening)));
+    Ok(v)
 }
 
 /// Whether the joined statement takes public value `i` from the left piece: its root in, its

@@ -36,6 +36,7 @@ pub mod batch;
 pub mod challenger;
 pub mod circuit;
 pub mod constraints;
+pub mod final_layer;
 pub mod fri;
 pub mod join;
 pub mod keyset;

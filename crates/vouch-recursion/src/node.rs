@@ -18,7 +18,7 @@ use vouch_machine::public::NUM_PUBLIC_VALUES;
 use vouch_stark::keys::verifier_common;
 use vouch_stark::ood;
 use vouch_stark::opening::opening;
-use vouch_stark::{plain_config, ValCommitment};
+use vouch_stark::{plain_config, SecurityReport, StarkShape, ValCommitment};
 
 use crate::air::{CircuitAir, NUM_TABLES};
 use crate::keyset::{KeyDigest, KeySet};
@@ -45,6 +45,15 @@ pub const NUM_RECURSION_PUBLIC_VALUES: usize = KEY_ROOT + DIGEST;
 /// constraints and the preprocessed widths; the operations are the key's commitment).
 pub fn recursion_airs() -> Vec<CircuitAir> {
     CircuitAir::without_operations(NUM_RECURSION_PUBLIC_VALUES)
+}
+
+/// The conjectured security of a recursion proof, computed from the recursion tables'
+/// constraints and buses at the recursion shape's tallest table and [`RECURSION_PARAMS`] (what
+/// every lift and join proof is checked with).
+pub fn security() -> (StarkShape, SecurityReport) {
+    let max = RECURSION_LOG_HEIGHTS.iter().copied().max().unwrap_or(0);
+    let shape = StarkShape::of_airs(&plain_config(&RECURSION_PARAMS), &recursion_airs(), max);
+    (shape, SecurityReport::compute(&RECURSION_PARAMS, &shape))
 }
 
 /// A key's commitment as a key-tree leaf.
@@ -125,5 +134,17 @@ impl Node {
     pub fn key_root(&self) -> KeyDigest {
         let pv = &self.proof.public_values;
         core::array::from_fn(|i| pv.get(KEY_ROOT + i).copied().unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recursion_proofs_reach_100_bits() {
+        let (shape, report) = super::security();
+        eprintln!("{shape:?}\n  -> {report:?}");
+        // The shape is the real one: the width-24 call table's bus carries 48-element tuples.
+        assert!(shape.max_tuple_width > 48, "{shape:?}");
+        assert!(report.bits >= 100, "{report:?}");
     }
 }
