@@ -2,9 +2,9 @@
 //!
 //! `cargo run --release -p vouch-recursion --example lift -- [iterations] [segment_cycles]`
 //! proves a loop of `iterations` (MUL, ADD, stores, loads; about 7 cycles each) in segments of
-//! `segment_cycles`, builds a lift key per segment shape, lifts segment 0 (the join key's
-//! template), builds the join key and the key set, lifts every segment under the set's root
-//! and joins them into one proof, printing each step's time and the sizes (run it under
+//! `segment_cycles`, builds the run's keys (`RunKeys`: a lift key per segment shape, a lift of
+//! segment 0 as the join's template, the join key, the key set), then lifts every segment
+//! under the set's root and joins them into one proof, printing each step's time and the sizes (run it under
 //! `/usr/bin/time -v` for the peak memory).
 
 use std::time::Instant;
@@ -12,12 +12,7 @@ use std::time::Instant;
 use vouch_executor::Program;
 use vouch_prover::{ProveOptions, ProvingKey};
 use vouch_recursion::air::CircuitAir;
-use vouch_recursion::join::JoinKey;
-use vouch_recursion::keyset::KeySet;
-use vouch_recursion::lift::LiftKey;
-use vouch_recursion::segment::SegmentCircuit;
-use vouch_stark::field::PrimeCharacteristicRing;
-use vouch_stark::Val;
+use vouch_recursion::run::RunKeys;
 
 /// jemalloc, keeping the memory it frees and backing large buffers with transparent huge
 /// pages. A proof allocates and frees gigabytes of trace and LDE buffers; with the system
@@ -74,38 +69,37 @@ fn main() {
         .map(|i| receipt.segment_ood(i).unwrap())
         .collect();
     println!("native opening layouts: {:.2} s", t.elapsed().as_secs_f64());
-    let mut keys: Vec<LiftKey> = Vec::new();
-    let mut key_of = Vec::new();
-    for seg in &segs {
-        let shape = SegmentCircuit::shape_of(seg);
-        if let Some(i) = keys.iter().position(|k| k.circuit.shape() == shape) {
-            key_of.push(i);
-            continue;
-        }
-        let t = Instant::now();
-        let key = LiftKey::for_segment(seg).unwrap();
+    let t = Instant::now();
+    let keys = RunKeys::for_segments(&segs).unwrap();
+    println!(
+        "{} lift keys, a lift of segment 0 (the join's template), the join key and the key set: \
+         {:.2} s",
+        keys.lifts.len(),
+        t.elapsed().as_secs_f64()
+    );
+    for key in &keys.lifts {
         let (arith, consts, inputs, asserts) = key.circuit.circuit.counts();
         println!(
             "lift key: {} wires, {arith} operations, {consts} constants, {inputs} inputs, \
-             {asserts} assertions, natural tables 2^{:?}, built and committed in {:.2} s",
+             {asserts} assertions, natural tables 2^{:?}",
             key.circuit.circuit.num_wires,
             CircuitAir::natural_log_heights(&key.circuit.circuit),
-            t.elapsed().as_secs_f64()
         );
-        key_of.push(keys.len());
-        keys.push(key);
     }
+    let (join, set) = (&keys.join, &keys.set);
+    let (arith, ..) = join.circuit.counts();
+    println!(
+        "join key: {} wires, {arith} operations, natural tables 2^{:?}",
+        join.circuit.num_wires,
+        CircuitAir::natural_log_heights(&join.circuit),
+    );
 
     let t = Instant::now();
-    let template = keys[0].lift(&segs[0], &[Val::ZERO; 8]).unwrap();
-    println!(
-        "lift proof (the join's template): {:.2} s",
-        t.elapsed().as_secs_f64()
-    );
-    let bytes =
-        bincode::serde::encode_to_vec(&template.proof, bincode::config::standard()).unwrap();
+    let first = keys.lift(&segs[0]).unwrap();
+    println!("lift proof: {:.2} s", t.elapsed().as_secs_f64());
+    let bytes = bincode::serde::encode_to_vec(&first, bincode::config::standard()).unwrap();
     let t = Instant::now();
-    template.verify().unwrap();
+    first.verify_in(set).unwrap();
     println!(
         "lift proof: {} bytes, verified in {:.1} ms",
         bytes.len(),
@@ -115,27 +109,15 @@ fn main() {
         return;
     }
     let t = Instant::now();
-    let join = JoinKey::new(&template).unwrap();
-    let (arith, ..) = join.circuit.counts();
+    let mut lifts = vec![first];
+    lifts.extend(segs[1..].iter().map(|seg| keys.lift(seg).unwrap()));
     println!(
-        "join key: {} wires, {arith} operations, natural tables 2^{:?}, built and committed in \
-         {:.2} s",
-        join.circuit.num_wires,
-        CircuitAir::natural_log_heights(&join.circuit),
+        "{} more lifts: {:.2} s",
+        lifts.len() - 1,
         t.elapsed().as_secs_f64()
     );
-    let mut digests: Vec<_> = keys.iter().map(LiftKey::digest).collect();
-    digests.push(join.digest());
-    let set = KeySet::new(&digests).unwrap();
     let t = Instant::now();
-    let lifts: Vec<_> = segs
-        .iter()
-        .zip(&key_of)
-        .map(|(seg, &k)| keys[k].lift(seg, &set.root()).unwrap())
-        .collect();
-    println!("{} lifts: {:.2} s", lifts.len(), t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let top = join.aggregate(&set, lifts).unwrap();
+    let top = join.aggregate(set, lifts).unwrap();
     println!(
         "{} joins: {:.2} s",
         segs.len() - 1,
@@ -143,7 +125,7 @@ fn main() {
     );
     let bytes = bincode::serde::encode_to_vec(&top, bincode::config::standard()).unwrap();
     let t = Instant::now();
-    top.verify_in(&set).unwrap();
+    top.verify_in(set).unwrap();
     println!(
         "aggregated proof: {} bytes, verified in {:.1} ms",
         bytes.len(),

@@ -28,6 +28,10 @@
 //! - [`join`]: two recursion proofs of adjacent pieces of a run verified in one, under any
 //!   keys of the key set (one join key), and a run's lifts aggregated into one proof.
 //!
+//! - [`final_layer`]: the run's top proof verified in a zero-knowledge proof of (program,
+//!   exit code, journal digest) only.
+//! - [`run`]: the keys of one run (lift keys per shape, the join key, their set).
+//!
 //! Still to come: one lift key for every segment shape (so that the key set is a constant);
 //! the final layer; succinct receipts.
 
@@ -45,5 +49,6 @@ pub mod merkle;
 pub mod node;
 pub mod opening;
 pub mod prove;
+pub mod run;
 pub mod segment;
 pub mod transcript;

@@ -19,9 +19,9 @@ use vouch_recursion::final_layer::{
 };
 use vouch_recursion::join::{JoinError, JoinKey};
 use vouch_recursion::keyset::KeySet;
-use vouch_recursion::lift::LiftKey;
 use vouch_recursion::node::{Node, NUM_RECURSION_PUBLIC_VALUES};
 use vouch_recursion::prove::{CircuitProofError, RecursionProof};
+use vouch_recursion::run::RunKeys;
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::{Challenge, Val};
 
@@ -49,52 +49,30 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
     let n = receipt.proof.segments.len();
     assert!(n >= 3, "{n} segments");
     let segs: Vec<_> = (0..n).map(|i| receipt.segment_ood(i).unwrap()).collect();
-    // Segment 0 and the last segment may differ in shape from the middle ones.
-    let mut lift_keys: Vec<LiftKey> = Vec::new();
-    let key_of: Vec<usize> = segs
-        .iter()
-        .map(|seg| {
-            let shape = vouch_recursion::segment::SegmentCircuit::shape_of(seg);
-            match lift_keys.iter().position(|k| k.circuit.shape() == shape) {
-                Some(i) => i,
-                None => {
-                    lift_keys.push(LiftKey::for_segment(seg).unwrap());
-                    lift_keys.len() - 1
-                }
-            }
-        })
-        .collect();
-
-    // The join circuit is laid out from any recursion proof (every one has the recursion
-    // shape): a lift under a placeholder root.
+    // The run's keys: a lift key per segment shape (segment 0 and the last may differ from
+    // the middle ones), the join key laid out from a lift of segment 0, and their set.
     let t = std::time::Instant::now();
-    let template = lift_keys[0].lift(&segs[0], &[Val::ZERO; 8]).unwrap();
-    let join = JoinKey::new(&template).unwrap();
+    let keys = RunKeys::for_segments(&segs).unwrap();
+    let (join, set, template) = (&keys.join, &keys.set, &keys.template);
     let (arith, ..) = join.circuit.counts();
     println!(
-        "join circuit: {} wires, {arith} operations, tables 2^{:?}; template and key in {:.1} s",
+        "{} lift keys; join circuit: {} wires, {arith} operations, tables 2^{:?}; keys in {:.1} s",
+        keys.lifts.len(),
         join.circuit.num_wires,
         join.key.log_heights,
         t.elapsed().as_secs_f64()
     );
-    let mut keys: Vec<_> = lift_keys.iter().map(LiftKey::digest).collect();
-    keys.push(join.digest());
-    let set = KeySet::new(&keys).unwrap();
+    let lifts: Vec<Node> = segs.iter().map(|seg| keys.lift(seg).unwrap()).collect();
     let root = set.root();
-    let lifts: Vec<Node> = segs
-        .iter()
-        .zip(&key_of)
-        .map(|(seg, &k)| lift_keys[k].lift(seg, &root).unwrap())
-        .collect();
 
     // Segments 0 and 2 (1 skipped).
-    let skip = join.inputs(&set, &lifts[0], &lifts[2]).unwrap();
+    let skip = join.inputs(set, &lifts[0], &lifts[2]).unwrap();
     assert_eq!(
-        failed_checks(&join, &skip),
+        failed_checks(join, &skip),
         ["join: the left's root out is the right's root in"]
     );
     refused(
-        join.join(&set, &lifts[0], &lifts[2]),
+        join.join(set, &lifts[0], &lifts[2]),
         "non-adjacent segments",
     );
     // A forced proof of it does not verify.
@@ -112,7 +90,7 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
     assert!(forced.verify().is_err(), "a forced join verified");
 
     // The halted last segment followed by segment 1.
-    let failed = failed_checks(&join, &join.inputs(&set, &lifts[n - 1], &lifts[1]).unwrap());
+    let failed = failed_checks(join, &join.inputs(set, &lifts[n - 1], &lifts[1]).unwrap());
     assert!(
         failed.contains(&"join: the left piece does not halt".to_string()),
         "{failed:?}"
@@ -131,22 +109,24 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
         };
         pk.prove(&[], &opts, &|_| {}).unwrap().receipt
     };
-    let other = lift_keys[key_of[1]]
+    let other = keys
+        .lift_key(&segs[1])
+        .unwrap()
         .lift(&other_program.segment_ood(1).unwrap(), &root)
         .unwrap();
-    let failed = failed_checks(&join, &join.inputs(&set, &lifts[0], &other).unwrap());
+    let failed = failed_checks(join, &join.inputs(set, &lifts[0], &other).unwrap());
     assert!(
         failed.contains(&"join: one program".to_string()),
         "{failed:?}"
     );
 
     // A child under a key outside the set: the path is refused.
-    let mut inputs = join.inputs(&set, &lifts[0], &lifts[1]).unwrap();
-    assert!(failed_checks(&join, &inputs).is_empty());
+    let mut inputs = join.inputs(set, &lifts[0], &lifts[1]).unwrap();
+    assert!(failed_checks(join, &inputs).is_empty());
     let first_bit = 2 * NUM_RECURSION_PUBLIC_VALUES + 8;
     inputs[first_bit] = Challenge::ONE - inputs[first_bit];
     assert_eq!(
-        failed_checks(&join, &inputs),
+        failed_checks(join, &inputs),
         ["join: the left key is in the key set"]
     );
     let without = KeySet::new(&[join.digest()]).unwrap();
@@ -156,8 +136,12 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
     ));
 
     // A child carrying another key root (lifted under a set it was never checked against).
-    let stray = lift_keys[key_of[1]].lift(&segs[1], &[Val::ONE; 8]).unwrap();
-    let failed = failed_checks(&join, &join.inputs(&set, &lifts[0], &stray).unwrap());
+    let stray = keys
+        .lift_key(&segs[1])
+        .unwrap()
+        .lift(&segs[1], &[Val::ONE; 8])
+        .unwrap();
+    let failed = failed_checks(join, &join.inputs(set, &lifts[0], &stray).unwrap());
     assert_eq!(failed, ["join: the right child carries the key root"]);
 
     // The whole run, in one proof.
@@ -166,13 +150,13 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
     let last = lifts[n - 1].proof.public_values.clone();
     let last_lift = copy(&lifts[n - 1]);
     let first_lift = copy(&lifts[0]);
-    let top = join.aggregate(&set, lifts).unwrap();
+    let top = join.aggregate(set, lifts).unwrap();
     println!(
         "{n} segments aggregated ({} joins) in {:.1} s",
         n - 1,
         t.elapsed().as_secs_f64()
     );
-    top.verify_in(&set).unwrap();
+    top.verify_in(set).unwrap();
     let pv = &top.proof.public_values;
     assert_eq!(pv[ROOT_IN..ROOT_IN + 8], first[ROOT_IN..ROOT_IN + 8]);
     assert_eq!(pv[ROOT_OUT..ROOT_OUT + 8], last[ROOT_OUT..ROOT_OUT + 8]);
@@ -187,11 +171,11 @@ fn a_run_aggregates_into_one_proof_and_bad_joins_are_refused() {
     let mut changed = copy(&top);
     changed.proof.public_values[EXIT_CODE] = Val::from_u32(4);
     assert!(
-        changed.verify_in(&set).is_err(),
+        changed.verify_in(set).is_err(),
         "another exit code verified"
     );
 
-    final_layer(&receipt, &set, &template, &top, (&first_lift, &last_lift));
+    final_layer(&receipt, set, template, &top, (&first_lift, &last_lift));
 }
 
 /// A copy of `node` (a batch proof is not `Clone`; it round-trips through bincode).
