@@ -4,7 +4,7 @@
 //! proves a loop of `iterations` (MUL, ADD, stores, loads; about 7 cycles each) in segments of
 //! `segment_cycles`, builds the run's keys (`RunKeys`: a lift key per segment shape, a lift of
 //! segment 0 as the join's template, the join key, the key set), then lifts every segment
-//! under the set's root and joins them into one proof, printing each step's time and the sizes (run it under
+//! under the set's root, joins them into one proof and wraps it in the final layer, printing each step's time and the sizes (run it under
 //! `/usr/bin/time -v` for the peak memory).
 
 use std::time::Instant;
@@ -12,7 +12,11 @@ use std::time::Instant;
 use vouch_executor::Program;
 use vouch_prover::{ProveOptions, ProvingKey};
 use vouch_recursion::air::CircuitAir;
+use vouch_recursion::final_layer::FinalKey;
+use vouch_recursion::node::key_digest;
 use vouch_recursion::run::RunKeys;
+use vouch_stark::field::PrimeCharacteristicRing;
+use vouch_stark::Val;
 
 /// jemalloc, keeping the memory it frees and backing large buffers with transparent huge
 /// pages. A proof allocates and frees gigabytes of trace and LDE buffers; with the system
@@ -105,29 +109,56 @@ fn main() {
         bytes.len(),
         t.elapsed().as_secs_f64() * 1e3
     );
-    if segs.len() < 2 {
-        return;
-    }
+    let top = if segs.len() < 2 {
+        first
+    } else {
+        let t = Instant::now();
+        let mut lifts = vec![first];
+        lifts.extend(segs[1..].iter().map(|seg| keys.lift(seg).unwrap()));
+        println!(
+            "{} more lifts: {:.2} s",
+            lifts.len() - 1,
+            t.elapsed().as_secs_f64()
+        );
+        let t = Instant::now();
+        let top = join.aggregate(set, lifts).unwrap();
+        println!(
+            "{} joins: {:.2} s",
+            segs.len() - 1,
+            t.elapsed().as_secs_f64()
+        );
+        let bytes = bincode::serde::encode_to_vec(&top, bincode::config::standard()).unwrap();
+        let t = Instant::now();
+        top.verify_in(set).unwrap();
+        println!(
+            "aggregated proof: {} bytes, verified in {:.1} ms",
+            bytes.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        top
+    };
+
+    let program = key_digest(&receipt.vk.commitment);
+    let initial_root = receipt.vk.initial_root.map(Val::from_u32);
     let t = Instant::now();
-    let mut lifts = vec![first];
-    lifts.extend(segs[1..].iter().map(|seg| keys.lift(seg).unwrap()));
+    let final_key = FinalKey::new(set, &keys.template).unwrap();
     println!(
-        "{} more lifts: {:.2} s",
-        lifts.len() - 1,
+        "final key: {} wires, tables 2^{:?}, built and committed in {:.2} s",
+        final_key.circuit.num_wires,
+        final_key.log_heights,
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let top = join.aggregate(set, lifts).unwrap();
+    let proof = final_key.prove(set, &top, &program, &initial_root).unwrap();
     println!(
-        "{} joins: {:.2} s",
-        segs.len() - 1,
+        "final proof (zero knowledge): {:.2} s",
         t.elapsed().as_secs_f64()
     );
-    let bytes = bincode::serde::encode_to_vec(&top, bincode::config::standard()).unwrap();
+    let bytes = bincode::serde::encode_to_vec(&proof, bincode::config::standard()).unwrap();
     let t = Instant::now();
-    top.verify_in(set).unwrap();
+    final_key.verify(&proof).unwrap();
     println!(
-        "aggregated proof: {} bytes, verified in {:.1} ms",
+        "final proof: {} bytes, verified in {:.1} ms",
         bytes.len(),
         t.elapsed().as_secs_f64() * 1e3
     );
