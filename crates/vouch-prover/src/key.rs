@@ -101,6 +101,11 @@ impl ProvingKey {
         initial_tree(&self.tables)
     }
 
+    /// The machine the program's segments are proven on.
+    pub fn machine(&self) -> &vouch_machine::Machine {
+        &self.machine
+    }
+
     /// The verifying key.
     pub fn verifying_key(&self) -> &VerifyingKey {
         &self.vk

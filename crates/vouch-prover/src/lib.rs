@@ -10,7 +10,7 @@ mod prove;
 
 pub use key::ProvingKey;
 pub use prove::{
-    Phase, Progress, ProveError, ProveOptions, ProveStats, Proven, ProvenSegment, SegmentJob,
-    TableStats, Tampering,
+    Padding, Phase, Progress, ProveError, ProveOptions, ProveStats, Proven, ProvenSegment,
+    SegmentJob, TableStats, Tampering,
 };
 pub use vouch_verifier::{ProgramId, Receipt, ReceiptProof, VerifyError, VerifyingKey};

@@ -30,6 +30,20 @@ pub struct ProveOptions {
     /// Segments proven at once, each in its own thread (every proof already uses all cores;
     /// more jobs trade memory for less idle time between segments).
     pub jobs: usize,
+    /// The tables' heights each segment is proven at (its *shape*). A recursion key verifies
+    /// one shape, so segments meant for aggregation are padded to a shape of the menu.
+    pub padding: Padding,
+}
+
+/// The shape a segment is proven at.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Padding {
+    /// Every table at its natural height (the next power of two of its rows).
+    #[default]
+    Natural,
+    /// Every table at these log2 heights (`ChipKind::ALL` order); an error if a table is
+    /// taller or its height is fixed.
+    To(Vec<usize>),
 }
 
 impl Default for ProveOptions {
@@ -39,6 +53,7 @@ impl Default for ProveOptions {
             cycle_limit: DEFAULT_CYCLE_LIMIT,
             segment_cycles: DEFAULT_SEGMENT_CYCLES,
             jobs: 1,
+            padding: Padding::Natural,
         }
     }
 }
@@ -205,6 +220,9 @@ pub struct SegmentJob {
     pub paging: vouch_machine::paging::PagedWitness,
     /// Zero knowledge.
     pub zk: bool,
+    /// The shape the segment is proven at.
+    #[serde(default)]
+    pub padding: Padding,
 }
 
 /// One proven segment: the proof and the memory-tree roots it goes between.
@@ -386,6 +404,7 @@ impl ProvingKey {
                     record,
                     paging,
                     zk: opts.zk,
+                    padding: opts.padding.clone(),
                 })
             },
         )
@@ -515,6 +534,31 @@ impl ProvingKey {
         Ok(first)
     }
 
+    /// Every segment's natural shape (its tables' log2 heights, `ChipKind::ALL` order), from
+    /// trace generation alone: what a menu of segment shapes is designed from and what
+    /// `examples/shapes` reports.
+    pub fn segment_log_heights(
+        &self,
+        input: &[u8],
+        opts: &ProveOptions,
+    ) -> Result<Vec<Vec<usize>>, ProveError> {
+        let (_, segments) = self.count_segments(input, opts)?;
+        let mut shapes = Vec::with_capacity(segments);
+        self.segment_jobs(input, opts, segments, |job| {
+            let digest = job.record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
+            let st = generate(
+                &self.program,
+                &self.tables,
+                &job.record,
+                digest,
+                &job.paging,
+            )?;
+            shapes.push(st.log_heights());
+            Ok(())
+        })?;
+        Ok(shapes)
+    }
+
     fn prove_job(
         &self,
         job: &SegmentJob,
@@ -527,6 +571,10 @@ impl ProvingKey {
         let record = &job.record;
         let digest = record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
         let mut traces = generate(&self.program, &self.tables, record, digest, &job.paging)?;
+        match &job.padding {
+            Padding::Natural => {}
+            Padding::To(log_heights) => traces.pad_to(&self.machine, log_heights)?,
+        }
         let trace_time = t.elapsed();
         progress(Phase::Prove, job.index);
         let t = Instant::now();

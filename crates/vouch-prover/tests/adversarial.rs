@@ -130,6 +130,7 @@ fn jobs(
                 record,
                 paging,
                 zk: false,
+                padding: Default::default(),
             }
         })
         .collect()

@@ -1,17 +1,18 @@
 //! How many lift keys a run needs: the distinct segment shapes (every table's log2 height) of
-//! a guest's run, the data a menu of segment shapes would be designed from
-//! (docs/recursion.md, "A constant key set").
+//! a guest's run, the data a menu of segment shapes is designed from (docs/recursion.md, "A
+//! constant key set").
 //!
 //! `cargo run --release -p vouch-recursion --example shapes -- <guest.elf> [input-file]
-//! [segment_cycles]` proves the run without zero knowledge in segments of `segment_cycles`
-//! (default 2^20) and prints each distinct shape with how many segments have it, and per table
-//! the range of heights seen.
+//! [segment_cycles]` generates every segment's traces (it proves nothing) in segments of
+//! `segment_cycles` (default 2^20) and prints each distinct shape with how many segments have
+//! it and its main-trace cells (Σ width × height, what proving time follows), then per table
+//! its width and the range of heights seen.
 
 use std::collections::BTreeMap;
 
 use vouch_executor::Program;
 use vouch_prover::{ProveOptions, ProvingKey};
-use vouch_verifier::ReceiptProof;
+use vouch_stark::air::BaseAir;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -31,35 +32,29 @@ fn main() {
         segment_cycles,
         ..Default::default()
     };
-    let receipt = pk
-        .prove(&input, &opts, &|_| {})
-        .expect("the run proves")
-        .receipt;
+    let heights = pk
+        .segment_log_heights(&input, &opts)
+        .expect("the run's traces");
+    let widths: Vec<usize> = pk.machine().airs().iter().map(|a| a.width()).collect();
+    let cells = |shape: &[usize]| -> usize {
+        shape.iter().zip(&widths).map(|(&h, &w)| w << h).sum()
+    };
     let mut shapes: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
-    for seg in &receipt.proof.segments {
-        if let ReceiptProof::Plain(p) = &seg.proof {
-            *shapes.entry(p.degree_bits.clone()).or_default() += 1;
-        }
+    for shape in &heights {
+        *shapes.entry(shape.clone()).or_default() += 1;
     }
-    let names: Vec<&str> = vouch_machine::ChipKind::ALL
-        .iter()
-        .map(|k| k.name())
-        .collect();
     println!(
         "{} segments of up to {segment_cycles} cycles, {} distinct shapes (lift keys)",
-        receipt.proof.segments.len(),
+        heights.len(),
         shapes.len()
     );
     for (shape, count) in &shapes {
-        println!("{count:>5} × {shape:?}");
+        println!("{count:>5} × {shape:?} {:.1}M cells", cells(shape) as f64 / 1e6);
     }
-    for (i, name) in names.iter().enumerate() {
-        let heights: Vec<usize> = shapes.keys().filter_map(|s| s.get(i).copied()).collect();
-        let (lo, hi) = (heights.iter().min(), heights.iter().max());
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            if lo != hi {
-                println!("  {name}: 2^{lo}..2^{hi}");
-            }
+    for (i, kind) in vouch_machine::ChipKind::ALL.iter().enumerate() {
+        let seen: Vec<usize> = shapes.keys().filter_map(|s| s.get(i).copied()).collect();
+        if let (Some(lo), Some(hi)) = (seen.iter().min(), seen.iter().max()) {
+            println!("  {:>10} width {:>4}: 2^{lo}..2^{hi}", kind.name(), widths[i]);
         }
     }
 }

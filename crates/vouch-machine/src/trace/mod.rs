@@ -5,6 +5,7 @@
 
 mod counts;
 mod repage;
+mod shape;
 mod tables;
 
 use std::sync::Arc;
@@ -44,6 +45,9 @@ pub enum TraceError {
     /// The segment's paging witness could not be traced.
     #[error("memory paging: {0}")]
     Paging(&'static str),
+    /// The traces cannot be padded to the requested shape.
+    #[error("segment shape: {0}")]
+    Shape(String),
 }
 
 /// A chip's generated trace and the lookups it made.
