@@ -499,14 +499,7 @@ impl ProvingKey {
             if first.is_some() {
                 return Ok(());
             }
-            let digest = job.record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
-            let mut st = generate(
-                &self.program,
-                &self.tables,
-                &job.record,
-                digest,
-                &job.paging,
-            )?;
+            let mut st = self.natural_traces(&job)?;
             let mut t = Tampering {
                 traces: &mut st.traces,
                 statement: &mut st.statement,
@@ -545,18 +538,23 @@ impl ProvingKey {
         let (_, segments) = self.count_segments(input, opts)?;
         let mut shapes = Vec::with_capacity(segments);
         self.segment_jobs(input, opts, segments, |job| {
-            let digest = job.record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
-            let st = generate(
-                &self.program,
-                &self.tables,
-                &job.record,
-                digest,
-                &job.paging,
-            )?;
+            let st = self.natural_traces(&job)?;
             shapes.push(st.log_heights());
             Ok(())
         })?;
         Ok(shapes)
+    }
+
+    /// A job's traces, every table at its natural height.
+    fn natural_traces(&self, job: &SegmentJob) -> Result<SegmentTraces, ProveError> {
+        let digest = job.record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
+        Ok(generate(
+            &self.program,
+            &self.tables,
+            &job.record,
+            digest,
+            &job.paging,
+        )?)
     }
 
     fn prove_job(
@@ -568,9 +566,7 @@ impl ProvingKey {
     ) -> Result<ProvenSegment, ProveError> {
         progress(Phase::Trace, job.index);
         let t = Instant::now();
-        let record = &job.record;
-        let digest = record.halt.map_or([0; 32], |h| digest_bytes(&h.digest));
-        let mut traces = generate(&self.program, &self.tables, record, digest, &job.paging)?;
+        let mut traces = self.natural_traces(job)?;
         match &job.padding {
             Padding::Natural => {}
             Padding::To(log_heights) => traces.pad_to(&self.machine, log_heights)?,

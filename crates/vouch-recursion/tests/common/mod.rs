@@ -30,6 +30,7 @@ pub fn program_with_exit(exit_code: u32) -> Vec<u8> {
     p.elf()
 }
 
+#[allow(dead_code)]
 pub fn receipt(zk: bool, segment_cycles: u32) -> Receipt {
     let pk = ProvingKey::new(&Program::from_elf(&program()).unwrap()).unwrap();
     let opts = ProveOptions {
