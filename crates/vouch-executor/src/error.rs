@@ -70,6 +70,8 @@ pub enum ExecError {
          map: use less stack (move large locals to the heap, turn deep recursion into a loop)"
     )]
     StackOverflow { pc: u32, addr: u32, stack_kib: u32 },
+    #[error("invalid segment budget: {0}")]
+    InvalidBudget(String),
     #[error("unknown syscall {number} at pc 0x{pc:08x}")]
     UnknownSyscall { pc: u32, number: u32 },
     #[error("bad argument to syscall {syscall} at pc 0x{pc:08x}: {reason}")]

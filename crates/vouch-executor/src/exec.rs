@@ -44,6 +44,93 @@ pub struct ExecOptions {
     /// Answer `RANDOM_WORD` with random words (the default). When false, a guest asking for
     /// randomness stops with [`ExecError::RandomDisabled`].
     pub random: bool,
+    /// When recording, also end a segment before a step that would exceed this budget.
+    pub budget: Option<std::sync::Arc<SegmentBudget>>,
+}
+
+/// Classes of instructions a [`SegmentBudget`] counts (at most).
+pub const BUDGET_CLASSES: usize = 32;
+
+/// What one segment may hold: steps per class of instructions and memory pages. The prover's
+/// tables grow with these counts (one row per step in its instruction's table; the paging
+/// tables with the pages touched), so a limit bounds every table's height.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentLimit {
+    /// The most steps of each class.
+    pub steps: Vec<u32>,
+    /// The most memory pages touched, the register page included.
+    pub pages: u32,
+    /// The most nodes of the memory tree above the touched pages (the union of their paths,
+    /// every level from 1 to the root), which the prover's Merkle table has a row for each.
+    pub tree_nodes: u32,
+}
+
+/// The shapes a segment may have, as limits: a segment ends before the step after which no
+/// limit holds it any more (counting, for pages, that one more step could touch two: one word
+/// for a load or store, eight aligned words for `HALT`). A fixed set of recursion keys is made
+/// per table shape, and this is how every segment gets a shape of the set
+/// (`vouch_machine::trace::menu`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentBudget {
+    /// The class of each opcode, indexed by `Opcode as usize` (every opcode of
+    /// [`Opcode::ALL`]): an index into each limit's `steps`.
+    pub class: Vec<u8>,
+    /// The limits, in the order they are tried (cheapest first).
+    pub limits: Vec<SegmentLimit>,
+    /// Levels of the memory tree above a page (its leaves are the pages: page `n` holds the
+    /// bytes `256 n ..`, the register page is page 0).
+    pub tree_depth: u32,
+}
+
+impl SegmentBudget {
+    /// Pages a single step can add: what the page count keeps in reserve.
+    pub const PAGES_PER_STEP: u32 = 2;
+
+    fn check(&self) -> Result<(), ExecError> {
+        let bad = |why: String| Err(ExecError::InvalidBudget(why));
+        if self.class.len() != Opcode::ALL.len() {
+            return bad(format!(
+                "{} opcode classes for {} opcodes",
+                self.class.len(),
+                Opcode::ALL.len()
+            ));
+        }
+        if self.limits.is_empty() {
+            return bad("no limits".into());
+        }
+        if !(1..=31).contains(&self.tree_depth) {
+            return bad(format!("a memory tree of depth {}", self.tree_depth));
+        }
+        // The register page, the pages of the first step and one more step, with their paths.
+        let pages = 1 + 2 * Self::PAGES_PER_STEP;
+        let nodes = pages * self.tree_depth;
+        for limit in &self.limits {
+            let classes = limit.steps.len();
+            if classes == 0 || classes > BUDGET_CLASSES {
+                return bad(format!("{classes} classes (1 to {BUDGET_CLASSES})"));
+            }
+            if let Some(&c) = self.class.iter().find(|&&c| c as usize >= classes) {
+                return bad(format!("class {c} of {classes}"));
+            }
+            if limit.steps.contains(&0) {
+                return bad("a class with no steps".into());
+            }
+            if limit.pages < pages {
+                return bad(format!("{} pages", limit.pages));
+            }
+            if limit.tree_nodes < nodes {
+                return bad(format!("{} tree nodes", limit.tree_nodes));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `limit` holds `steps` steps per class, `pages` pages and `nodes` tree nodes.
+    fn holds(limit: &SegmentLimit, steps: &[u32; BUDGET_CLASSES], pages: u32, nodes: u32) -> bool {
+        pages <= limit.pages
+            && nodes <= limit.tree_nodes
+            && limit.steps.iter().zip(steps).all(|(l, n)| n <= l)
+    }
 }
 
 impl Default for ExecOptions {
@@ -55,6 +142,7 @@ impl Default for ExecOptions {
             profile: false,
             echo: false,
             random: true,
+            budget: None,
         }
     }
 }
@@ -89,6 +177,18 @@ struct Recorder {
     start_pc: u32,
     start_cycle: u64,
     halt: Option<HaltEvent>,
+    /// Steps per budget class so far.
+    class_steps: [u32; BUDGET_CLASSES],
+    /// The memory-tree nodes above the pages touched so far, as `(level, index)` (when a
+    /// budget counts them), the register page's path included.
+    nodes: std::collections::HashSet<(u32, u32)>,
+    /// The budget's limit that holds the segment so far.
+    limit: usize,
+    /// The RAM pages touched so far, as a set and in the order they were first touched.
+    pages: std::collections::HashSet<u32>,
+    page_order: Vec<u32>,
+    /// How many of `page_order` have their paths in `nodes`.
+    pages_in_tree: usize,
 }
 
 impl Recorder {
@@ -102,6 +202,69 @@ impl Recorder {
             start_pc: pc,
             start_cycle: cycle,
             halt: None,
+            class_steps: [0; BUDGET_CLASSES],
+            nodes: std::collections::HashSet::new(),
+            limit: 0,
+            pages: std::collections::HashSet::new(),
+            page_order: Vec::new(),
+            pages_in_tree: 0,
+        }
+    }
+
+    /// The memory-tree nodes (levels 1 to `depth`) above the register page and the pages
+    /// touched so far, brought up to date with the pages touched since the last call.
+    fn tree_nodes(&mut self, depth: u32) -> u32 {
+        if self.nodes.is_empty() {
+            self.add_path(0, depth);
+        }
+        while self.pages_in_tree < self.page_order.len() {
+            let page = self.page_order[self.pages_in_tree];
+            self.add_path(page, depth);
+            self.pages_in_tree += 1;
+        }
+        self.nodes.len() as u32
+    }
+
+    /// Add the nodes above leaf `page`, from the bottom until one is already there.
+    fn add_path(&mut self, page: u32, depth: u32) {
+        for level in 1..=depth {
+            if !self.nodes.insert((level, page >> level)) {
+                break;
+            }
+        }
+    }
+
+    /// Whether one more step of `op` fits a limit of `budget`; counts it if so. The limit that
+    /// held the segment so far is tried first; when it no longer holds, the first that does
+    /// (counts only grow, so a limit left behind never holds again). The first step of a
+    /// segment always fits ([`SegmentBudget::check`] leaves room for it).
+    #[inline(always)]
+    fn admit(&mut self, budget: &SegmentBudget, op: Opcode) -> bool {
+        let c = budget.class[op as usize] as usize;
+        // What the segment may hold after this step: a step adds at most two pages.
+        let reserve = SegmentBudget::PAGES_PER_STEP;
+        let pages = 1 + self.pages.len() as u32 + reserve;
+        let nodes = self.tree_nodes(budget.tree_depth) + reserve * budget.tree_depth;
+        self.class_steps[c] += 1;
+        let current = &budget.limits[self.limit];
+        if self.class_steps[c] <= current.steps[c]
+            && pages <= current.pages
+            && nodes <= current.tree_nodes
+        {
+            return true;
+        }
+        let found = (self.limit + 1..budget.limits.len())
+            .find(|&i| SegmentBudget::holds(&budget.limits[i], &self.class_steps, pages, nodes));
+        match found {
+            Some(i) => {
+                self.limit = i;
+                true
+            }
+            None if self.steps.is_empty() => true,
+            None => {
+                self.class_steps[c] -= 1;
+                false
+            }
         }
     }
 
@@ -112,6 +275,10 @@ impl Recorder {
         let prev = self.mem_ts.replace(addr, ts);
         if prev == 0 {
             self.first_touch.push((addr, value));
+            let page = addr / (4 * PAGE_WORDS as u32);
+            if self.pages.insert(page) {
+                self.page_order.push(page);
+            }
         }
         prev
     }
@@ -269,6 +436,9 @@ impl<'p> Executor<'p> {
         F: FnMut(SegmentRecord, &mut BetweenSegments<'_>) -> Result<(), E>,
     {
         self.opts.segment_cycles = self.opts.segment_cycles.clamp(1, MAX_SEGMENT_CYCLES);
+        if let Some(budget) = &self.opts.budget {
+            budget.check()?;
+        }
         let exit_code = loop {
             let stop = match (self.opts.record, self.opts.profile) {
                 (false, false) => self.dispatch::<false, false>()?,
@@ -336,6 +506,7 @@ impl Executor<'_> {
         let base = program.code_base();
         let seg_limit = self.opts.segment_cycles as usize;
         let limit = self.opts.cycle_limit;
+        let budget = self.opts.budget.clone();
         let mut rec = if REC {
             Some(
                 self.rec
@@ -363,6 +534,11 @@ impl Executor<'_> {
                 }
                 None => break Err(ExecError::PcOutOfCode { pc }),
             };
+            if let (Some(rec), Some(budget)) = (&mut rec, &budget) {
+                if !rec.admit(budget, insn.opcode) {
+                    break Ok(Stop::SegmentFull);
+                }
+            }
             if PROF {
                 self.profile[idx as usize] += 1;
             }

@@ -19,7 +19,9 @@ mod record;
 
 pub use error::{AccessKind, ElfError, ExecError};
 pub use exec::{BetweenSegments, ExecOptions, Execution, Executor, DEFAULT_CYCLE_LIMIT};
-pub use exec::{DEFAULT_SEGMENT_CYCLES, MAX_SEGMENT_CYCLES};
+pub use exec::{
+    SegmentBudget, SegmentLimit, BUDGET_CLASSES, DEFAULT_SEGMENT_CYCLES, MAX_SEGMENT_CYCLES,
+};
 pub use memory::Memory;
 pub use profile::{FunctionProfile, Profile};
 pub use program::{Program, Symbol};

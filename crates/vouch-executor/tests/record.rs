@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use common::{load, only_segment, recording, run_ok};
 use vouch_abi::syscall;
-use vouch_executor::{ExecOptions, Executor, Program, SegmentRecord, Step};
+use vouch_executor::{
+    ExecOptions, Executor, Program, SegmentBudget, SegmentLimit, SegmentRecord, Step,
+};
 use vouch_isa::{branch_taken, Opcode};
 use vouch_testkit::random::{Exit, RandomConfig, RandomProgram};
 use vouch_testkit::reg::*;
@@ -394,4 +396,191 @@ fn recording_off_produces_no_segments_and_the_same_result() {
     assert_eq!(plain.stdout, recorded.stdout);
     assert_eq!(plain.cycles, recorded.cycles);
     assert_eq!(plain.exit_code, recorded.exit_code);
+}
+
+/// A budget of one limit, counting loads and stores (class 1), branches (class 2) and the rest
+/// (class 0).
+fn budget(steps: [u32; 3], pages: u32) -> SegmentBudget {
+    let mut class = vec![0; Opcode::ALL.len()];
+    for op in Opcode::ALL {
+        let memory =
+            op.load_width().is_some() || matches!(op, Opcode::Sb | Opcode::Sh | Opcode::Sw);
+        let branch = matches!(
+            op,
+            Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu
+        );
+        class[op as usize] = if memory {
+            1
+        } else if branch {
+            2
+        } else {
+            0
+        };
+    }
+    SegmentBudget {
+        class,
+        limits: vec![SegmentLimit {
+            steps: steps.to_vec(),
+            pages,
+            tree_nodes: 1 << 20,
+        }],
+        tree_depth: TREE_DEPTH,
+    }
+}
+
+/// The machine's memory tree: 2^21 pages of 256 bytes.
+const TREE_DEPTH: u32 = 21;
+
+/// Nodes of the memory tree above the register page and `pages`.
+fn tree_nodes(pages: impl Iterator<Item = u32>) -> u32 {
+    let mut nodes = std::collections::HashSet::new();
+    for page in std::iter::once(0).chain(pages) {
+        for level in 1..=TREE_DEPTH {
+            nodes.insert((level, page >> level));
+        }
+    }
+    nodes.len() as u32
+}
+
+/// Segments cut by a budget: each within one of its limits, none empty, and together the
+/// unsegmented run. Returns the number of segments.
+fn check_budgeted(program: &Program, b: &SegmentBudget, ctx: &str) -> usize {
+    let whole = Executor::new(program, Vec::new(), recording())
+        .run()
+        .unwrap();
+    let opts = ExecOptions {
+        budget: Some(std::sync::Arc::new(b.clone())),
+        ..recording()
+    };
+    let split = Executor::new(program, Vec::new(), opts).run().unwrap();
+    assert_eq!(split.cycles, whole.cycles, "{ctx}");
+    let mut mem = initial_memory(program);
+    for (i, seg) in split.segments.iter().enumerate() {
+        assert!(!seg.steps.is_empty(), "{ctx}: segment {i} is empty");
+        let mut per_class = [0u32; 3];
+        for step in &seg.steps {
+            let op = program.instruction_at(step.pc).unwrap().unwrap().opcode;
+            per_class[b.class[op as usize] as usize] += 1;
+        }
+        let pages = 1 + seg.pages.len() as u32;
+        let nodes = tree_nodes(seg.pages.iter().map(|p| p.index));
+        let fits = |l: &SegmentLimit| {
+            pages <= l.pages
+                && nodes <= l.tree_nodes
+                && l.steps.iter().zip(&per_class).all(|(l, n)| n <= l)
+        };
+        assert!(
+            b.limits.iter().any(fits),
+            "{ctx}: segment {i} ({per_class:?}, {pages} pages, {nodes} nodes) fits no limit"
+        );
+        check_segment(program, seg, &mut mem);
+    }
+    let concat: Vec<u32> = split
+        .segments
+        .iter()
+        .flat_map(|s| s.steps.iter().map(|s| s.pc))
+        .collect();
+    let unsplit: Vec<u32> = whole.segments[0].steps.iter().map(|s| s.pc).collect();
+    assert_eq!(concat, unsplit, "{ctx}");
+    split.segments.len()
+}
+
+#[test]
+fn a_budget_ends_segments_before_a_class_or_the_pages_overflow() {
+    let config = RandomConfig { body_len: 150 };
+    for seed in 0..6 {
+        let program = load(&RandomProgram::generate(seed, &config).asm(Exit::Vouch));
+        for steps in [[1, 1, 1], [5, 3, 2], [40, 9, 7]] {
+            check_budgeted(
+                &program,
+                &budget(steps, 5),
+                &format!("seed {seed} {steps:?}"),
+            );
+        }
+    }
+    // Stores over 40 pages: the page count ends the segments.
+    let mut p = Asm::new();
+    let buf = p.alloc_zeroed(256 * 40);
+    p.li(S0, buf).li(T1, 40);
+    let top = p.label_here();
+    p.sw(T1, 0, S0).addi(S0, S0, 256).addi(T1, T1, -1);
+    p.bne(T1, ZERO, top);
+    p.halt(0);
+    let program = load(&p);
+    let segments = check_budgeted(&program, &budget([1000, 1000, 1000], 8), "pages");
+    assert!(
+        segments >= 40 / 6,
+        "{segments} segments for 40 pages, 8 per segment"
+    );
+
+    // Two limits: a segment goes on while either holds it, so there are no more segments
+    // than with the first alone, and fewer on some program.
+    let mut two = budget([4, 1000, 1000], 1000);
+    two.limits.push(SegmentLimit {
+        steps: vec![1000, 2, 1000],
+        pages: 1000,
+        tree_nodes: 1 << 20,
+    });
+    let one = budget([4, 1000, 1000], 1000);
+    let mut fewer = false;
+    for seed in 0..6 {
+        let program = load(&RandomProgram::generate(seed, &config).asm(Exit::Vouch));
+        let ctx = format!("seed {seed}, two limits");
+        let (with_two, with_one) = (
+            check_budgeted(&program, &two, &ctx),
+            check_budgeted(&program, &one, &ctx),
+        );
+        assert!(with_two <= with_one, "{ctx}: {with_two} > {with_one}");
+        fewer |= with_two < with_one;
+    }
+    assert!(fewer, "the second limit never let a segment go on");
+
+    // Stores 1 MiB apart: each page brings 13 tree nodes of its own, and the tree's node
+    // count ends the segments.
+    let mut p = Asm::new();
+    p.li(S0, 0x0400_0000).li(T1, 16).li(T2, 1 << 20);
+    let top = p.label_here();
+    p.sw(T1, 0, S0).add(S0, S0, T2).addi(T1, T1, -1);
+    p.bne(T1, ZERO, top);
+    p.halt(0);
+    let program = load(&p);
+    let mut b = budget([1000, 1000, 1000], 1000);
+    b.limits[0].tree_nodes = 6 * TREE_DEPTH;
+    let segments = check_budgeted(&program, &b, "tree nodes");
+    assert!(segments >= 4, "{segments} segments for 16 scattered pages");
+}
+
+#[test]
+fn an_invalid_budget_is_refused() {
+    let program = load(&small_program());
+    let mut short = budget([5, 5, 5], 8);
+    short.class.pop();
+    let mut out_of_range = budget([5, 5, 5], 8);
+    out_of_range.class[0] = 3;
+    let mut none = budget([5, 5, 5], 8);
+    none.limits.clear();
+    let mut few_nodes = budget([5, 5, 5], 8);
+    few_nodes.limits[0].tree_nodes = 100;
+    let mut no_tree = budget([5, 5, 5], 8);
+    no_tree.tree_depth = 0;
+    for (b, what) in [
+        (none, "no limits"),
+        (few_nodes, "100 tree nodes"),
+        (no_tree, "depth 0"),
+        (short, "opcode classes"),
+        (out_of_range, "class 3"),
+        (budget([5, 0, 5], 8), "no steps"),
+        (budget([5, 5, 5], 4), "4 pages"),
+    ] {
+        let opts = ExecOptions {
+            budget: Some(std::sync::Arc::new(b)),
+            ..recording()
+        };
+        match Executor::new(&program, Vec::new(), opts).run() {
+            Err(e @ vouch_executor::ExecError::InvalidBudget(_)) => {
+                assert!(e.to_string().contains(what), "{e}")
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
 }

@@ -36,6 +36,6 @@ pub mod paging_consts {
 pub mod trace;
 
 pub use machine::{
-    padded_height, ChipKind, Machine, MachineAir, MachineBuilder, ProgramTables, RomRow,
-    MIN_HEIGHT, MIN_LOG_HEIGHT,
+    padded_height, rom_height, ChipKind, Machine, MachineAir, MachineBuilder, ProgramTables,
+    RomRow, MIN_HEIGHT, MIN_LOG_HEIGHT,
 };

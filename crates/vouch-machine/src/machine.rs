@@ -319,3 +319,21 @@ pub const MIN_LOG_HEIGHT: usize = 8;
 pub fn padded_height(rows: usize) -> usize {
     rows.next_power_of_two().max(MIN_HEIGHT)
 }
+
+/// The log2 heights a ROM table comes in. Recursion keys are made per segment shape, the
+/// ROM's height included, so every height a ROM may have multiplies the keys a constant key
+/// set needs; the ROM is 10 columns wide (one main, nine preprocessed), so rounding it up to
+/// every other power of two costs at most 4x a small table (a 2^18-row ROM: 2.6M cells,
+/// against ~80M in a 2^20-cycle segment).
+pub const ROM_LOG_HEIGHTS: [usize; 6] = [12, 14, 16, 18, 20, 22];
+
+/// The height of a ROM of `rows` instructions: the smallest of [`ROM_LOG_HEIGHTS`] that holds
+/// it (a larger ROM gets the next power of two, which the verifier then refuses).
+pub fn rom_height(rows: usize) -> usize {
+    let h = padded_height(rows);
+    ROM_LOG_HEIGHTS
+        .iter()
+        .map(|&l| 1usize << l)
+        .find(|&q| q >= h)
+        .unwrap_or(h)
+}

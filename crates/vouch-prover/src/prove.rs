@@ -1,6 +1,6 @@
 //! Proving: a whole execution in one proof, or segment by segment (continuations).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use vouch_executor::{
@@ -8,6 +8,7 @@ use vouch_executor::{
 };
 use vouch_machine::gadgets::memory::MAX_SEGMENT_CYCLES;
 use vouch_machine::paging::{Digest, PageUpdate};
+use vouch_machine::trace::menu::Menu;
 use vouch_machine::trace::{generate, SegmentTraces, TraceError};
 use vouch_machine::ChipKind;
 use vouch_stark::batch::{prove_batch, StarkInstance};
@@ -44,6 +45,10 @@ pub enum Padding {
     /// Every table at these log2 heights (`ChipKind::ALL` order); an error if a table is
     /// taller or its height is fixed.
     To(Vec<usize>),
+    /// The cheapest shape of the menu (`vouch_machine::trace::menu`) that holds the segment,
+    /// the executor ending segments by the menu's budget so that one always does: the shapes
+    /// a constant set of recursion keys is made for. Needs a segment size of the menu.
+    Menu,
 }
 
 impl Default for ProveOptions {
@@ -223,6 +228,9 @@ pub struct SegmentJob {
     /// The shape the segment is proven at.
     #[serde(default)]
     pub padding: Padding,
+    /// The longest segment of the execution, in cycles (what [`Padding::Menu`] picks from).
+    #[serde(default)]
+    pub segment_cycles: u32,
 }
 
 /// One proven segment: the proof and the memory-tree roots it goes between.
@@ -384,12 +392,7 @@ impl ProvingKey {
         segments: usize,
         mut sink: impl FnMut(SegmentJob) -> Result<(), ProveError>,
     ) -> Result<vouch_executor::Execution, ProveError> {
-        let exec_opts = ExecOptions {
-            cycle_limit: opts.cycle_limit,
-            record: true,
-            segment_cycles: opts.segment_cycles,
-            ..ExecOptions::default()
-        };
+        let exec_opts = self.recording(opts)?;
         let mut tree = self.initial_tree();
         // Salts of the pages written out: random, so that the roots hide memory contents.
         let mut salts = vouch_stark::SecretRng::from_os();
@@ -405,17 +408,46 @@ impl ProvingKey {
                     paging,
                     zk: opts.zk,
                     padding: opts.padding.clone(),
+                    segment_cycles: opts.segment_cycles,
                 })
             },
         )
     }
 
-    /// The number of cycles and segments of an execution (a quick run without recording).
+    /// The executor's options for recording segments: their length and, for segments padded
+    /// to the menu, the menu's budget.
+    fn recording(&self, opts: &ProveOptions) -> Result<ExecOptions, ProveError> {
+        let budget = match opts.padding {
+            Padding::Menu => Some(Arc::new(
+                Menu::new(&self.machine, opts.segment_cycles)?.budget(),
+            )),
+            _ => None,
+        };
+        Ok(ExecOptions {
+            cycle_limit: opts.cycle_limit,
+            record: true,
+            segment_cycles: opts.segment_cycles,
+            budget,
+            ..ExecOptions::default()
+        })
+    }
+
+    /// The number of cycles and segments of an execution (a quick run without recording; with
+    /// the menu's budget, a recording run that keeps no segment).
     pub fn count_segments(
         &self,
         input: &[u8],
         opts: &ProveOptions,
     ) -> Result<(u64, usize), ProveError> {
+        if opts.padding == Padding::Menu {
+            let mut segments = 0;
+            let exec = Executor::new(&self.program, input.to_vec(), self.recording(opts)?)
+                .run_with_segments(|_| -> Result<(), ProveError> {
+                    segments += 1;
+                    Ok(())
+                })?;
+            return Ok((exec.cycles, segments));
+        }
         let dry = ExecOptions {
             cycle_limit: opts.cycle_limit,
             ..ExecOptions::default()
@@ -570,6 +602,11 @@ impl ProvingKey {
         match &job.padding {
             Padding::Natural => {}
             Padding::To(log_heights) => traces.pad_to(&self.machine, log_heights)?,
+            Padding::Menu => {
+                let menu = Menu::new(&self.machine, job.segment_cycles)?;
+                let shape = menu.pick(&traces.log_heights())?;
+                traces.pad_to(&self.machine, &shape)?;
+            }
         }
         let trace_time = t.elapsed();
         progress(Phase::Prove, job.index);

@@ -131,6 +131,7 @@ fn jobs(
                 paging,
                 zk: false,
                 padding: Default::default(),
+                segment_cycles: 0,
             }
         })
         .collect()

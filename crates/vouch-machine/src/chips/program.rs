@@ -19,7 +19,7 @@ use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::Val;
 
 use crate::bus::PROGRAM;
-use crate::machine::{padded_height, ProgramTables};
+use crate::machine::{rom_height, ProgramTables};
 use crate::MachineBuilder;
 
 /// Opcode of ROM rows that hold no executable instruction.
@@ -39,9 +39,9 @@ impl ProgramChip {
     /// A ROM chip for `tables`, or (for the verifier) just its height.
     pub fn new(tables: Option<Arc<ProgramTables>>, height: Option<usize>) -> Self {
         let height = match (&tables, height) {
-            (Some(t), _) => padded_height(t.rom.len()),
+            (Some(t), _) => rom_height(t.rom.len()),
             (None, Some(h)) => h,
-            (None, None) => padded_height(0),
+            (None, None) => rom_height(0),
         };
         Self { tables, height }
     }

@@ -5,7 +5,7 @@ use vouch_stark::matrix::RowMajorMatrix;
 use vouch_stark::Val;
 
 use crate::chips::{bytes, range};
-use crate::machine::{padded_height, ProgramTables};
+use crate::machine::{rom_height, ProgramTables};
 
 /// How many times each entry of the ROM, range and byte tables was looked up.
 #[derive(Clone, Debug)]
@@ -74,7 +74,7 @@ impl LookupCounts {
     /// The ROM chip's multiplicity column.
     pub fn program_trace(&self, tables: &ProgramTables) -> RowMajorMatrix<Val> {
         let mut col: Vec<Val> = self.program.iter().map(|&n| Val::from_u32(n)).collect();
-        col.resize(padded_height(tables.rom.len()), Val::ZERO);
+        col.resize(rom_height(tables.rom.len()), Val::ZERO);
         RowMajorMatrix::new(col, 1)
     }
 

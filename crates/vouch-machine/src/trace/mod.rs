@@ -4,6 +4,7 @@
 //! makes into the shared tables (ROM, range, bytes), whose multiplicity columns are filled last.
 
 mod counts;
+pub mod menu;
 mod repage;
 mod shape;
 mod tables;
@@ -71,10 +72,11 @@ pub struct SegmentTraces {
     pub instruction_rows: Vec<usize>,
 }
 
-/// The chip that proves `insn` (given the syscall number `a7` for ECALL).
-fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
+/// The instruction chip that proves `op` (`Ecall` for every ECALL, HALT included; `None`
+/// for FENCE, which canonical code does not have: it runs as ADDI).
+pub fn opcode_chip(op: Opcode) -> Option<ChipKind> {
     use Opcode::*;
-    Ok(match insn.opcode {
+    Some(match op {
         Add | Sub | Slt | Sltu => ChipKind::AluReg,
         Addi | Slti | Sltiu => ChipKind::AluImm,
         Xor | Or | And => ChipKind::BitwiseReg,
@@ -88,11 +90,18 @@ fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
         Lui | Auipc => ChipKind::Upper,
         Lb | Lh | Lw | Lbu | Lhu => ChipKind::Load,
         Sb | Sh | Sw => ChipKind::Store,
-        Ecall if a7 == vouch_abi::syscall::HALT => ChipKind::Halt,
         Ecall => ChipKind::Ecall,
-        // Canonical instructions have no FENCE (it runs as ADDI).
-        op @ Fence => return Err(TraceError::Unsupported(op)),
+        Fence => return None,
     })
+}
+
+/// The chip that proves `insn` (given the syscall number `a7` for ECALL).
+fn chip_for(insn: &Instruction, a7: u32) -> Result<ChipKind, TraceError> {
+    match opcode_chip(insn.opcode) {
+        Some(ChipKind::Ecall) if a7 == vouch_abi::syscall::HALT => Ok(ChipKind::Halt),
+        Some(kind) => Ok(kind),
+        None => Err(TraceError::Unsupported(insn.opcode)),
+    }
 }
 
 /// Build every chip's trace for one segment, paged in and out by `paging`.

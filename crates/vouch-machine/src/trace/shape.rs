@@ -3,7 +3,7 @@
 //! A recursion circuit that verifies segment proofs is specialised to their shape (the heights
 //! enter the transcript, the domains, the FRI schedule and the Merkle leaves), so a finite set
 //! of recursion keys needs a finite set of shapes: the prover pads every table up to a shape
-//! chosen from a menu (`vouch_machine::menu`). Padding appends each table's padding row, the
+//! chosen from a menu ([`super::menu`]). Padding appends each table's padding row, the
 //! row its own trace generation pads with (zero for every chip but the Poseidon2 table, whose
 //! padding row is the permutation of zero with multiplicity 0): a padding row satisfies the
 //! chip's constraints, has no bus interaction, and the same transition from the last real row
