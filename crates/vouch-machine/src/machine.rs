@@ -322,10 +322,11 @@ pub fn padded_height(rows: usize) -> usize {
 
 /// The log2 heights a ROM table comes in. Recursion keys are made per segment shape, the
 /// ROM's height included, so every height a ROM may have multiplies the keys a constant key
-/// set needs; the ROM is 10 columns wide (one main, nine preprocessed), so rounding it up to
-/// every other power of two costs at most 4x a small table (a 2^18-row ROM: 2.6M cells,
-/// against ~80M in a 2^20-cycle segment).
-pub const ROM_LOG_HEIGHTS: [usize; 6] = [12, 14, 16, 18, 20, 22];
+/// set needs, and a ROM height unlike the other tables' adds to the lift circuit (each
+/// distinct height in a segment costs it ~40k wires; `trace::menu`). The ROM is 10 columns
+/// wide (one main, nine preprocessed), so even powers from 2^14 cost at most 4x a small table
+/// (2^14 rows: 164k cells; a 2^18-row ROM: 2.6M, against ~80M in a 2^20-cycle segment).
+pub const ROM_LOG_HEIGHTS: [usize; 5] = [14, 16, 18, 20, 22];
 
 /// The height of a ROM of `rows` instructions: the smallest of [`ROM_LOG_HEIGHTS`] that holds
 /// it (a larger ROM gets the next power of two, which the verifier then refuses).

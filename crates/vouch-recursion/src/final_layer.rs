@@ -360,6 +360,48 @@ impl FinalKey {
     pub fn verify(&self, proof: &FinalProof) -> Result<(), CircuitProofError> {
         verify_final(&self.airs, &self.log_heights, self.commitment(), proof)
     }
+
+    /// What a verifier of this key's final proofs holds (a constant for a constant key set).
+    pub fn verifying_key(&self) -> FinalVerifyingKey {
+        FinalVerifyingKey {
+            log_heights: self.log_heights.clone(),
+            commitment: self.commitment().roots()[0],
+        }
+    }
+}
+
+/// A verifier's whole knowledge of the final circuit: its tables' heights and the digest of
+/// their hiding commitment (the commitment's only root).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FinalVerifyingKey {
+    pub log_heights: Vec<usize>,
+    pub commitment: KeyDigest,
+}
+
+/// The final circuit's tables without operations: what checking a final proof needs.
+pub fn final_verifier_airs() -> Vec<FinalAir> {
+    let mut airs: Vec<FinalAir> = CircuitAir::without_operations(NUM_FINAL_PUBLIC_VALUES)
+        .into_iter()
+        .map(FinalAir::Table)
+        .collect();
+    airs.push(FinalAir::Sink);
+    airs
+}
+
+impl FinalVerifyingKey {
+    /// Check a final proof against this key (as [`FinalKey::verify`], without the circuit).
+    pub fn verify(&self, proof: &FinalProof) -> Result<(), CircuitProofError> {
+        let airs = final_verifier_airs();
+        if self.log_heights.len() != airs.len() {
+            return Err(CircuitProofError::Verify(format!(
+                "{} table heights for {} final tables",
+                self.log_heights.len(),
+                airs.len()
+            )));
+        }
+        let commitment = CommitmentOf::<ZkConfig>::from(vec![self.commitment]);
+        verify_final(&airs, &self.log_heights, commitment, proof)
+    }
 }
 
 /// The smallest log height the hiding PCS can mask at [`RECURSION_PARAMS`]: its random rows

@@ -32,6 +32,10 @@ pub const MENU_LOG_CYCLES: [usize; 6] = [12, 14, 16, 18, 20, 22];
 /// pages' tree paths (what the executor's limit must allow before the first step).
 const MIN_POSEIDON2_LOG_HEIGHT: usize = 10;
 
+/// The fewest tree nodes a limit allows: the register page's path and four more pages'
+/// (what the executor must allow before a segment's first step).
+const MIN_TREE_NODES: usize = 128;
+
 /// A family of segment shapes, one per segment size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
@@ -53,34 +57,42 @@ impl Profile {
         Profile::General,
     ];
 
-    /// The table's height below the segment's, as a log2 deficit; `None` for the tables the
-    /// machine fixes and the one-row tables.
+    /// The table's height below the segment's, as a log2 deficit ([`SMALLEST`]: the smallest
+    /// table); `None` for the tables the machine fixes and the one-row tables. Deficits are
+    /// even, at most 6 (or the smallest table), and segment sizes and fixed heights are even
+    /// powers: a shape of a keyed ROM height (2^14, 2^16) has at most five distinct heights,
+    /// which keeps its lift circuit in the one recursion shape (each distinct height costs
+    /// the lift ~40k wires: at 2^20 cycles six overflow the 2^21-wire witness table).
     fn deficit(self, kind: ChipKind) -> Option<usize> {
         use ChipKind::*;
+        const M: usize = SMALLEST;
         // Loop, Memory, Bitwise, General.
         let d = |deficits: [usize; 4]| Some(deficits[self as usize]);
         match kind {
             Program | Range16 | Bytes | Blind | Segment | Halt => None,
-            AluReg => d([2, 1, 2, 2]),
-            AluImm => d([0, 2, 1, 1]),
-            BitwiseReg => d([8, 2, 1, 2]),
-            BitwiseImm => d([8, 7, 8, 4]),
-            ShiftReg => d([8, 8, 8, 4]),
-            ShiftImm => d([8, 2, 1, 2]),
-            Mul => d([8, 2, 8, 2]),
-            DivRem => d([8, 8, 8, 4]),
-            Branch => d([2, 3, 3, 2]),
-            Jump => d([8, 6, 8, 3]),
-            Upper => d([8, 9, 8, 4]),
-            Load => d([8, 2, 3, 2]),
-            Store => d([8, 2, 1, 2]),
-            Ecall => d([8, 8, 4, 4]),
-            Poseidon2 => d([8, 4, 5, 3]),
-            Page => d([8, 5, 6, 4]),
-            Merkle => d([8, 9, 10, 7]),
+            AluReg => d([2, 2, 2, 2]),
+            AluImm => d([0, 2, 2, 2]),
+            BitwiseReg => d([6, 2, 2, 2]),
+            BitwiseImm => d([M, 6, M, 4]),
+            ShiftReg => d([M, M, M, 4]),
+            ShiftImm => d([6, 2, 2, 2]),
+            Mul => d([M, 2, M, 2]),
+            DivRem => d([M, M, M, 4]),
+            Branch => d([2, 4, 4, 2]),
+            Jump => d([M, 6, 6, 4]),
+            Upper => d([M, M, M, 4]),
+            Load => d([6, 2, 4, 2]),
+            Store => d([6, 2, 2, 2]),
+            Ecall => d([M, M, 4, 4]),
+            Poseidon2 => d([6, 4, 6, 4]),
+            Page => d([M, 4, 6, 4]),
+            Merkle => d([M, 6, 6, 6]),
         }
     }
 }
+
+/// The deficit of a table at its smallest height, whatever the segment size.
+const SMALLEST: usize = 64;
 
 /// The menu for one machine (its ROM's height fixes the ROM table) and one segment size.
 #[derive(Clone, Debug)]
@@ -140,11 +152,12 @@ impl Menu {
     /// The executor's limit for `shape`: each instruction chip's rows, and the pages and tree
     /// nodes whose paging rows fit the page, Merkle and Poseidon2 tables (the page table has
     /// [`CHUNKS_PER_PAGE`] rows a page, the Merkle table a row a node, the Poseidon2 table
-    /// two rows for each of theirs). Nodes get up to a quarter of the Poseidon2 table.
+    /// two rows for each of theirs). Nodes get a sixteenth of the Poseidon2 table (at least
+    /// [`MIN_TREE_NODES`]): pages are usually near one another, so their paths share nodes.
     fn limit(shape: &[usize]) -> SegmentLimit {
         let rows = |kind: ChipKind| 1usize << shape[kind.index()];
         let poseidon2 = rows(ChipKind::Poseidon2);
-        let tree_nodes = rows(ChipKind::Merkle).min(poseidon2 / 4);
+        let tree_nodes = rows(ChipKind::Merkle).min((poseidon2 / 16).max(MIN_TREE_NODES));
         let pages = (rows(ChipKind::Page) / CHUNKS_PER_PAGE)
             .min((poseidon2 - 2 * tree_nodes) / (2 * CHUNKS_PER_PAGE));
         SegmentLimit {
@@ -242,6 +255,16 @@ mod tests {
                         assert_eq!(limit.steps[c] as usize, rows(kind));
                     }
                 }
+                for shape in &shapes {
+                    let mut distinct = shape.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    assert!(
+                        distinct.len() <= 5 + usize::from(rom > 16),
+                        "{shape:?}: {} heights",
+                        distinct.len()
+                    );
+                }
                 // Cheapest first.
                 let cells: Vec<usize> = shapes.iter().map(|s| menu.cells(s)).collect();
                 assert!(cells.windows(2).all(|w| w[0] <= w[1]));
@@ -261,7 +284,7 @@ mod tests {
         // A loop with divisions: only the general shape holds it.
         let mut heavy = loop_.clone();
         heavy[ChipKind::DivRem.index()] = 16;
-        heavy[ChipKind::AluImm.index()] = 19;
+        heavy[ChipKind::AluImm.index()] = 18;
         assert_eq!(menu.pick(&heavy).unwrap(), menu.shape(Profile::General, 20));
         // More divisions than any shape holds.
         heavy[ChipKind::DivRem.index()] = 17;
