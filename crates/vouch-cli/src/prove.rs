@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use vouch_sdk::{Phase, Program, ProgramId, ProveOptions, Prover, Receipt, MAX_RECEIPT_BYTES};
+use vouch_succinct::receipt::{SuccinctOptions, SuccinctReceipt};
 
 use crate::input::InputArgs;
 use crate::Failure;
@@ -41,6 +42,18 @@ pub struct ProveArgs {
     /// need more memory).
     #[arg(long, default_value_t = 1)]
     jobs: usize,
+    /// The receipt: `composite` (one proof per segment) or `succinct` (one zero-knowledge
+    /// proof of the whole run, the same size for any length; segments of at most 2^20
+    /// cycles, programs of at most 2^16 instructions).
+    #[arg(long, value_enum, default_value_t = Kind::Composite)]
+    kind: Kind,
+}
+
+/// What `vouch prove` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Composite,
+    Succinct,
 }
 
 #[derive(Args)]
@@ -71,11 +84,15 @@ pub struct ProgramIdArgs {
 pub fn prove(args: ProveArgs) -> Result<(), Failure> {
     let program = Program::load(&args.elf)?;
     let input = args.input.read()?;
+    if args.kind == Kind::Succinct {
+        return prove_succinct(&args, &program, &input);
+    }
     let opts = ProveOptions {
         zk: !args.no_zk,
         cycle_limit: args.cycle_limit,
         segment_cycles: args.segment_cycles,
         jobs: args.jobs,
+        ..ProveOptions::default()
     };
     let progress = ProgressDisplay::new(!args.json && std::io::stderr().is_terminal());
     let start = Instant::now();
@@ -96,6 +113,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
             "journal_hex": hex::encode(&r.journal),
             "exit_code": r.exit_code,
             "cycles": s.cycles,
+            "kind": "composite",
             "segments": r.proof.segments(),
             "zk": r.proof.is_zk(),
             "receipt_bytes": bytes.len(),
@@ -133,6 +151,125 @@ pub fn prove(args: ProveArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `vouch prove --kind succinct`: segments, lifts, joins and the final proof.
+fn prove_succinct(args: &ProveArgs, program: &Program, input: &[u8]) -> Result<(), Failure> {
+    if args.no_zk {
+        return Err(Failure(
+            "--no-zk: a succinct receipt is always zero-knowledge (its final proof hides the \
+             run); drop --no-zk or use --kind composite"
+                .into(),
+        ));
+    }
+    if args.no_random {
+        // As `Prover::with_random(false)`: a run that refuses random words shows the guest
+        // does not ask for any, and the proven run is then the same.
+        program.execute_with(
+            input,
+            &vouch_sdk::ExecuteOptions {
+                cycle_limit: args.cycle_limit,
+                random: false,
+                ..vouch_sdk::ExecuteOptions::default()
+            },
+        )?;
+    }
+    let opts = SuccinctOptions {
+        segment_cycles: args.segment_cycles,
+        cycle_limit: args.cycle_limit,
+    };
+    let elf = std::fs::read(&args.elf)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", args.elf.display())))?;
+    let start = Instant::now();
+    let show = !args.json && std::io::stderr().is_terminal();
+    let (receipt, s) = vouch_succinct::receipt::prove_elf(&elf, input, &opts, &|what| {
+        if show {
+            eprintln!("{:>8.1} s  {what}", start.elapsed().as_secs_f64());
+        }
+    })?;
+    let total = start.elapsed();
+    let bytes = receipt.to_bytes()?;
+    std::fs::write(&args.output, &bytes)
+        .map_err(|e| Failure(format!("cannot write {}: {e}", args.output.display())))?;
+    let id = program.program_id()?;
+    if args.json {
+        let obj = serde_json::json!({
+            "program_id": id.to_hex(),
+            "journal_hex": hex::encode(&receipt.journal),
+            "exit_code": receipt.exit_code,
+            "cycles": s.cycles,
+            "kind": "succinct",
+            "segments": s.segments,
+            "zk": true,
+            "receipt_bytes": bytes.len(),
+            "receipt": args.output.display().to_string(),
+            "segments_seconds": s.segment_proofs.as_secs_f64(),
+            "lifts_seconds": s.lifts.as_secs_f64(),
+            "joins_seconds": s.joins.as_secs_f64(),
+            "final_seconds": s.final_proof.as_secs_f64(),
+            "total_seconds": total.as_secs_f64(),
+        });
+        println!("{obj}");
+    } else {
+        println!("program id: {id}");
+        println!("journal: {}", hex::encode(&receipt.journal));
+        println!("exit code: {}", receipt.exit_code);
+        println!("cycles: {}", s.cycles);
+        println!("segments: {}", s.segments);
+        println!(
+            "receipt: {} (succinct, zero-knowledge, {} KiB)",
+            args.output.display(),
+            bytes.len().div_ceil(1024)
+        );
+        println!(
+            "time: {} (segments {}, lifts {}, joins {}, final {})",
+            secs(total),
+            secs(s.segment_proofs),
+            secs(s.lifts),
+            secs(s.joins),
+            secs(s.final_proof)
+        );
+    }
+    Ok(())
+}
+
+/// What `vouch verify` reports of a receipt that verified.
+struct Verified {
+    journal: Vec<u8>,
+    exit_code: u32,
+    kind: &'static str,
+    /// Segment proofs (composite receipts).
+    segments: Option<usize>,
+    zk: bool,
+    took: Duration,
+}
+
+/// Verify `bytes` as the receipt kind its header names.
+fn verify_bytes(bytes: &[u8], expected: ProgramId) -> Result<Verified, Failure> {
+    if SuccinctReceipt::is_succinct(bytes) {
+        let receipt = SuccinctReceipt::from_bytes(bytes)?;
+        let start = Instant::now();
+        receipt.verify(expected)?;
+        return Ok(Verified {
+            took: start.elapsed(),
+            journal: receipt.journal,
+            exit_code: receipt.exit_code,
+            kind: "succinct",
+            segments: None,
+            zk: true,
+        });
+    }
+    let receipt = Receipt::from_bytes(bytes)?;
+    let start = Instant::now();
+    receipt.verify(expected)?;
+    Ok(Verified {
+        took: start.elapsed(),
+        segments: Some(receipt.proof.segments()),
+        zk: receipt.proof.is_zk(),
+        journal: receipt.journal,
+        exit_code: receipt.exit_code,
+        kind: "composite",
+    })
+}
+
 pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
     let expected = match (&args.program, &args.program_id) {
         (Some(elf), _) => Program::load(elf)?.program_id()?,
@@ -150,29 +287,27 @@ pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
         )));
     }
     let bytes = std::fs::read(&args.receipt).map_err(cannot_read)?;
-    let receipt = Receipt::from_bytes(&bytes)?;
-    let start = Instant::now();
-    receipt.verify(expected)?;
-    let took = start.elapsed();
+    let v = verify_bytes(&bytes, expected)?;
     if args.json {
-        let obj = serde_json::json!({
+        let mut obj = serde_json::json!({
             "valid": true,
             "program_id": expected.to_hex(),
-            "journal_hex": hex::encode(&receipt.journal),
-            "exit_code": receipt.exit_code,
-            "segments": receipt.proof.segments(),
-            "zk": receipt.proof.is_zk(),
-            "verify_seconds": took.as_secs_f64(),
+            "journal_hex": hex::encode(&v.journal),
+            "exit_code": v.exit_code,
+            "kind": v.kind,
+            "zk": v.zk,
+            "verify_seconds": v.took.as_secs_f64(),
         });
+        if let Some(segments) = v.segments {
+            obj["segments"] = segments.into();
+        }
         println!("{obj}");
     } else {
         println!("verified: program {expected}");
-        println!("journal: {}", hex::encode(&receipt.journal));
-        println!("exit code: {}", receipt.exit_code);
-        println!(
-            "zero-knowledge: {}",
-            if receipt.proof.is_zk() { "yes" } else { "no" }
-        );
+        println!("journal: {}", hex::encode(&v.journal));
+        println!("exit code: {}", v.exit_code);
+        println!("kind: {}", v.kind);
+        println!("zero-knowledge: {}", if v.zk { "yes" } else { "no" });
     }
     Ok(())
 }

@@ -640,3 +640,81 @@ fn prove_verify_and_every_tampered_receipt_fails() {
         &["not the expected"],
     );
 }
+
+/// `vouch prove --kind succinct`: one zero-knowledge proof of the run that `vouch verify`
+/// accepts and reports as succinct and zero-knowledge; a flipped byte anywhere, or another
+/// program, is rejected with one line.
+#[test]
+fn succinct_receipt_proves_verifies_and_tampering_fails() {
+    let elf = fibonacci_elf().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let receipt_path = tmp.path().join("fib.succinct");
+    let receipt_path = receipt_path.to_str().unwrap();
+    let input = hex::encode(1000u32.to_le_bytes());
+    let journal = fib(1000).to_le_bytes();
+    let out = vouch(&[
+        "prove",
+        elf,
+        "--input-hex",
+        &input,
+        "--kind",
+        "succinct",
+        "--json",
+        "-o",
+        receipt_path,
+    ]);
+    assert_success(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["kind"], "succinct", "{json}");
+    assert_eq!(json["zk"], true, "{json}");
+    eprintln!("{json}");
+
+    let out = vouch(&["verify", receipt_path, "--program", elf, "--json"]);
+    assert_success(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["kind"], "succinct", "{json}");
+    assert_eq!(json["zk"], true, "{json}");
+    assert_eq!(json["journal_hex"], hex::encode(journal), "{json}");
+    let out = vouch(&["verify", receipt_path, "--program", elf]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("zero-knowledge: yes"));
+
+    let honest = std::fs::read(receipt_path).unwrap();
+    let len = honest.len();
+    for at in [
+        0,
+        9,
+        13,
+        40,
+        200,
+        len / 4,
+        len / 2,
+        3 * len / 4,
+        len - 9,
+        len - 1,
+    ] {
+        let mut tampered = honest.clone();
+        tampered[at] ^= 0x10;
+        let path = write_file(tmp.path(), "tampered.succinct", &tampered);
+        let line = assert_one_line_error(&vouch(&["verify", &path, "--program", elf]), &[]);
+        eprintln!("byte {at}: {line}");
+    }
+    let other = panic_elf().to_str().unwrap();
+    assert_one_line_error(
+        &vouch(&["verify", receipt_path, "--program", other]),
+        &["another program"],
+    );
+    // A succinct receipt is always zero-knowledge.
+    assert_one_line_error(
+        &vouch(&[
+            "prove",
+            elf,
+            "--kind",
+            "succinct",
+            "--no-zk",
+            "-o",
+            receipt_path,
+        ]),
+        &["--no-zk"],
+    );
+}

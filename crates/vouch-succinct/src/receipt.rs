@@ -227,6 +227,18 @@ pub fn prove(
     ))
 }
 
+/// As [`prove`], for the program of an ELF.
+pub fn prove_elf(
+    elf: &[u8],
+    input: &[u8],
+    opts: &SuccinctOptions,
+    progress: &dyn Fn(&str),
+) -> Result<(SuccinctReceipt, SuccinctStats), SuccinctError> {
+    let program = vouch_executor::Program::from_elf(elf)
+        .map_err(|e| SuccinctError::Keys(format!("invalid program: {e}")))?;
+    prove(&ProvingKey::new(&program)?, input, opts, progress)
+}
+
 impl SuccinctReceipt {
     /// Check that the program `expected` ran to `HALT` with this exit code and journal: one
     /// final proof against the committed final key.
