@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// Print one JSON object per measurement instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also prove each Fibonacci workload as a succinct receipt (the `zk` column says `suc`;
+    /// at least ~75 s each on two cores).
+    #[arg(long)]
+    succinct: bool,
 }
 
 #[derive(Args)]
@@ -49,6 +53,9 @@ pub struct BenchOneArgs {
     segment_cycles: Option<u32>,
     #[arg(long, default_value_t = 1)]
     jobs: usize,
+    /// Prove a succinct receipt.
+    #[arg(long)]
+    succinct: bool,
 }
 
 /// One workload: a name, a guest and its input.
@@ -90,11 +97,15 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             input: vec![0x5a; 1024],
         });
     }
-    let modes: &[bool] = match args.zk.as_str() {
-        "on" => &[true],
-        "off" => &[false],
-        _ => &[true, false],
+    // (zero knowledge, succinct)
+    let mut modes: Vec<(bool, bool)> = match args.zk.as_str() {
+        "on" => vec![(true, false)],
+        "off" => vec![(false, false)],
+        _ => vec![(true, false), (false, false)],
     };
+    if args.succinct {
+        modes.push((true, true));
+    }
     let exe = std::env::current_exe()
         .map_err(|e| Failure(format!("cannot find the vouch binary: {e}")))?;
     if !args.json {
@@ -132,11 +143,17 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             root.join("examples").join(w.guest).join("guest"),
             &opts,
         )?;
-        for &zk in modes {
+        for &(zk, succinct) in &modes {
+            if succinct && w.guest != "fibonacci" {
+                continue;
+            }
             let mut cmd = Command::new(&exe);
             cmd.arg("bench-one").arg(&elf).arg(hex::encode(&w.input));
             if !zk {
                 cmd.arg("--no-zk");
+            }
+            if succinct {
+                cmd.arg("--succinct");
             }
             if let Some(cycles) = args.segment_cycles {
                 cmd.arg("--segment-cycles").arg(cycles.to_string());
@@ -149,7 +166,11 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
                 return Err(Failure(format!(
                     "{} ({}): {}",
                     w.name,
-                    if zk { "zk" } else { "no zk" },
+                    match (zk, succinct) {
+                        (_, true) => "succinct",
+                        (true, _) => "zk",
+                        _ => "no zk",
+                    },
                     String::from_utf8_lossy(&out.stderr).trim()
                 )));
             }
@@ -165,7 +186,11 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
             println!(
                 "{:<16} {:>3} {:>10} {:>4} {:>9.2} {:>10.0} {:>7.2} G {:>6} KiB {:>6.1} ms {:>10.0}",
                 w.name,
-                if zk { "on" } else { "off" },
+                match (zk, succinct) {
+                    (_, true) => "suc",
+                    (true, _) => "on",
+                    _ => "off",
+                },
                 f("cycles"),
                 f("segments"),
                 f("prove_seconds"),
@@ -182,6 +207,9 @@ pub fn bench(args: BenchArgs) -> Result<(), Failure> {
 
 /// Prove once, verify (median of five), report as one JSON line.
 pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
+    if args.succinct {
+        return bench_one_succinct(&args);
+    }
     let program = Program::load(&args.elf)?;
     let input = hex::decode(&args.input_hex)?;
     program.program_id()?; // key generation is not part of proving time
@@ -207,6 +235,7 @@ pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
     }
     verify_ms.sort_by(f64::total_cmp);
     let obj = serde_json::json!({
+        "kind": "composite",
         "cycles": info.stats.cycles,
         "segments": info.stats.segments,
         "segment_cycles": segment_cycles,
@@ -222,6 +251,52 @@ pub fn bench_one(args: BenchOneArgs) -> Result<(), Failure> {
         "tables": info.stats.tables.iter().map(|t| serde_json::json!({
             "chip": t.name, "rows": t.rows, "height": t.height, "main": t.width, "logup": t.aux_width,
         })).collect::<Vec<_>>(),
+    });
+    println!("{obj}");
+    Ok(())
+}
+
+/// As [`bench_one`], for a succinct receipt: the time split by layer, no table statistics.
+fn bench_one_succinct(args: &BenchOneArgs) -> Result<(), Failure> {
+    use vouch_succinct::receipt::{prove_elf, SuccinctOptions, SuccinctReceipt};
+    let program = Program::load(&args.elf)?;
+    let id = program.program_id()?;
+    let elf = std::fs::read(&args.elf)
+        .map_err(|e| Failure(format!("cannot read {}: {e}", args.elf.display())))?;
+    let input = hex::decode(&args.input_hex)?;
+    let opts = SuccinctOptions {
+        segment_cycles: args
+            .segment_cycles
+            .unwrap_or(SuccinctOptions::default().segment_cycles),
+        ..SuccinctOptions::default()
+    };
+    let start = Instant::now();
+    let (receipt, s) = prove_elf(&elf, &input, &opts, &|_| {})?;
+    let prove = start.elapsed();
+    let bytes = receipt.to_bytes()?;
+    let mut verify_ms = Vec::new();
+    for _ in 0..5 {
+        let receipt = SuccinctReceipt::from_bytes(&bytes)?;
+        let t = Instant::now();
+        receipt.verify(id)?;
+        verify_ms.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    verify_ms.sort_by(f64::total_cmp);
+    let obj = serde_json::json!({
+        "kind": "succinct",
+        "cycles": s.cycles,
+        "segments": s.segments,
+        "segment_cycles": opts.segment_cycles,
+        "zk": true,
+        "prove_seconds": prove.as_secs_f64(),
+        "segments_seconds": s.segment_proofs.as_secs_f64(),
+        "lifts_seconds": s.lifts.as_secs_f64(),
+        "joins_seconds": s.joins.as_secs_f64(),
+        "final_seconds": s.final_proof.as_secs_f64(),
+        "proof_bytes": bytes.len(),
+        "verify_ms": verify_ms[2],
+        "peak_rss_bytes": peak_rss_bytes(),
+        "packing": vouch_stark::packing(),
     });
     println!("{obj}");
     Ok(())
