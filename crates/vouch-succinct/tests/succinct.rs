@@ -12,7 +12,7 @@ use vouch_recursion::lift::LiftKey;
 use vouch_stark::field::PrimeCharacteristicRing;
 use vouch_stark::Val;
 use vouch_succinct::keys::{committed, keyed_shapes, KeyFile};
-use vouch_succinct::receipt::{prove, SuccinctOptions, SuccinctReceipt};
+use vouch_succinct::receipt::{prove, SuccinctOptions, SuccinctReceipt, MAX_SUCCINCT_BYTES};
 use vouch_succinct::template::template_segment;
 use vouch_succinct::SuccinctError;
 use vouch_testkit::reg::*;
@@ -112,6 +112,34 @@ fn a_run_proves_as_one_succinct_receipt() {
         b[at] ^= 0x10;
         if let Ok(r) = SuccinctReceipt::from_bytes(&b) {
             assert!(r.verify(id).is_err(), "byte {at} flipped and accepted");
+        }
+    }
+}
+
+/// Hostile bytes are refused before any proof work, whatever lengths they claim.
+#[test]
+fn hostile_bytes_are_refused() {
+    let header = |version: u32| {
+        let mut b = b"VOUCHSUC".to_vec();
+        b.extend_from_slice(&version.to_le_bytes());
+        b
+    };
+    let mut huge_length = header(1);
+    // The version, the key's version and ROM height, then its commitment's list of roots
+    // claiming 2^62 entries (a bincode varint).
+    huge_length.extend_from_slice(&[1, 1, 14, 0xfd]);
+    huge_length.extend_from_slice(&(1u64 << 62).to_le_bytes());
+    for (bytes, what) in [
+        (vec![0u8; MAX_SUCCINCT_BYTES + 1], "over the size limit"),
+        (b"VOUCHRCT".to_vec(), "another magic"),
+        (header(7), "another version"),
+        (header(1), "a header alone"),
+        (huge_length, "a huge claimed length"),
+    ] {
+        match SuccinctReceipt::from_bytes(&bytes) {
+            Err(SuccinctError::Rejected(why)) => println!("{what}: {why}"),
+            Err(e) => panic!("{what}: {e}"),
+            Ok(_) => panic!("{what}: decoded"),
         }
     }
 }
